@@ -1,0 +1,53 @@
+package io.segmentlake.cli;
+
+import io.segmentlake.config.Settings;
+import io.segmentlake.config.TableSource;
+import io.segmentlake.lake.LakeReader;
+import io.segmentlake.quality.Conformer;
+import io.segmentlake.quality.InvoiceRules;
+import io.segmentlake.quality.RowCounts;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Reads the invoices, conforms them to the contract and classifies every row. */
+record Ingest(TableSource source, Dataset<Row> classified, RowCounts counts) {
+
+  /** The first instant after the as-of date in the configured zone: later events are ignored. */
+  static Instant cutoff(Settings settings, LocalDate asOf) {
+    return asOf.plusDays(1).atStartOfDay(settings.timeZone()).toInstant();
+  }
+
+  /** Reads and classifies the invoices and counts rows by outcome (one pass over the input). */
+  static Ingest invoices(SparkSession spark, Settings settings, LocalDate asOf, Progress progress) {
+    progress.start();
+    TableSource source = settings.inputs().get("invoices");
+    Dataset<Row> conformed = Conformer.conform(new LakeReader(spark).required(source), source);
+    Dataset<Row> classified =
+        InvoiceRules.classify(conformed, cutoff(settings, asOf), settings.quality());
+    RowCounts counts = RowCounts.of(source.table(), classified);
+    progress.done(
+        "ingest",
+        String.format(
+            "%s: %s rows read, %s used, %s excluded, %s quarantined",
+            source.describe(),
+            Progress.n(counts.read()),
+            Progress.n(counts.used()),
+            Progress.n(counts.excludedTotal()),
+            Progress.n(counts.quarantinedTotal())));
+    return new Ingest(source, classified, counts);
+  }
+
+  /** The rows the stages use. */
+  Dataset<Row> used() {
+    return classified.where(
+        classified.col(InvoiceRules.ROW_STATUS).equalTo(InvoiceRules.USED));
+  }
+
+  /** Applies the quality gate (exit 3 when exceeded). */
+  void checkGate(Settings settings) {
+    counts.checkGate(settings.quality().maxQuarantinedRatio(), source.describe());
+  }
+}

@@ -1,0 +1,106 @@
+package io.segmentlake.cli;
+
+import io.segmentlake.JobFailure;
+import io.segmentlake.config.ConfigLoader;
+import io.segmentlake.config.Settings;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The one entry point: {@code segmentlake <command> [--as-of D] [--config FILE] [--set k=v]…}. */
+@Command(
+    name = "segmentlake",
+    mixinStandardHelpOptions = true,
+    version = "segmentlake 0.1.0",
+    description = "Ranks and segments a whole customer base from invoices in a data lake.",
+    footer = {
+      "",
+      "Commands: run, rfm, loyalty, clusters, predict, reports, generate, validate, bench",
+      "Exit codes: 0 success, 2 usage or configuration error, 3 input data rejected,",
+      "            4 output could not be published, 1 anything else."
+    })
+public final class Main implements Callable<Integer> {
+  static final List<String> COMMANDS =
+      List.of("run", "rfm", "loyalty", "clusters", "predict", "reports", "generate", "validate");
+
+  @Parameters(index = "0", paramLabel = "COMMAND", description = "run | rfm | generate | validate | …")
+  String command;
+
+  @Option(names = "--as-of", paramLabel = "YYYY-MM-DD", description = "Logical date (default: today).")
+  String asOf;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "HOCON file layered over the defaults.")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One setting (repeatable).")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--customers", description = "generate: number of customers.")
+  Long customers;
+
+  @Option(names = "--seed", description = "generate: seed.")
+  Long seed;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "generate: where the lake is written.")
+  String out;
+
+  /** Runs the CLI and exits with the code of the outcome. */
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the CLI and returns the exit code (for tests and the benchmark). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          if (e instanceof JobFailure failure) {
+            Progress.log("error: " + failure.getMessage());
+            return failure.exitCode();
+          }
+          Progress.log("error: " + e);
+          e.printStackTrace();
+          return 1;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    if (!COMMANDS.contains(command)) {
+      throw JobFailure.usage("unknown command '" + command + "'; expected one of " + COMMANDS);
+    }
+    List<String> all = new ArrayList<>(sets);
+    Optional.ofNullable(customers).ifPresent(c -> all.add("generate.customers=" + c));
+    Optional.ofNullable(seed).ifPresent(s -> all.add("generate.seed=" + s));
+    Optional.ofNullable(out).ifPresent(o -> all.add("generate.out=\"" + o + "\""));
+    Settings settings = Settings.from(ConfigLoader.load(Optional.ofNullable(config), all));
+    LocalDate date = asOfDate(settings);
+    return switch (command) {
+      case "run", "rfm" -> new RfmJob(settings, date, command).run();
+      case "generate" -> GenerateJob.run(settings);
+      case "validate" -> ValidateJob.run(settings, date);
+      default -> throw JobFailure.usage(
+          "command '" + command + "' is not available yet; available: run, rfm, generate, validate");
+    };
+  }
+
+  private LocalDate asOfDate(Settings settings) {
+    if (asOf == null) {
+      return LocalDate.now(settings.timeZone());
+    }
+    try {
+      return LocalDate.parse(asOf);
+    } catch (DateTimeParseException e) {
+      throw JobFailure.usage("--as-of " + asOf + ": expected a date YYYY-MM-DD");
+    }
+  }
+}

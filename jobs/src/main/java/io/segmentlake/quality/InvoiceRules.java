@@ -1,0 +1,136 @@
+package io.segmentlake.quality;
+
+import static io.segmentlake.quality.Contract.CUSTOMER_ID;
+import static io.segmentlake.quality.Contract.INVOICE_ID;
+import static io.segmentlake.quality.Contract.INVOICE_TS;
+import static io.segmentlake.quality.Contract.LINE_NO;
+import static io.segmentlake.quality.Contract.PRODUCT_ID;
+import static io.segmentlake.quality.Contract.QUANTITY;
+import static io.segmentlake.quality.Contract.STATUS;
+import static io.segmentlake.quality.Contract.UNIT_PRICE;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import io.segmentlake.config.QualitySettings;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Classifies every conformed invoice row as used, excluded by a stated rule, or quarantined with a
+ * reason, so that read = used + excluded + quarantined always holds.
+ */
+public final class InvoiceRules {
+  /** used | excluded | quarantined. */
+  public static final String ROW_STATUS = "row_status";
+
+  /** Why a row is excluded or quarantined; null for used rows. */
+  public static final String ROW_REASON = "row_reason";
+
+  /** Row status values. */
+  public static final String USED = "used";
+
+  public static final String EXCLUDED = "excluded";
+  public static final String QUARANTINED = "quarantined";
+
+  /** Exclusion reasons. */
+  public static final String AFTER_AS_OF = "after as-of date";
+
+  public static final String CANCELLED = "cancelled invoice";
+
+  /** The quarantine reason of a repeated invoice line. */
+  public static final String DUPLICATE = "duplicate line";
+
+  private InvoiceRules() {}
+
+  /** Adds row_status and row_reason; rows at or after the cut-off instant are excluded. */
+  public static Dataset<Row> classify(
+      Dataset<Row> invoices, Instant cutoff, QualitySettings quality) {
+    List<Column[]> rules = rules(cutoff, quality);
+    Column statusCol = lit(USED);
+    Column reasonCol = lit(null).cast("string");
+    for (int i = rules.size() - 1; i >= 0; i--) {
+      Column[] rule = rules.get(i);
+      statusCol = when(rule[0], rule[1]).otherwise(statusCol);
+      reasonCol = when(rule[0], rule[2]).otherwise(reasonCol);
+    }
+    Dataset<Row> classified =
+        invoices.withColumn(ROW_STATUS, statusCol).withColumn(ROW_REASON, reasonCol);
+    return markDuplicates(classified);
+  }
+
+  /** Ordered rules: {condition, status, reason}; the first that matches decides. */
+  private static List<Column[]> rules(Instant cutoff, QualitySettings quality) {
+    List<Column[]> rules = new ArrayList<>();
+    rules.add(quarantine(col(Conformer.UNPARSABLE).isNotNull(), concat(lit("unparsable "), col(Conformer.UNPARSABLE))));
+    rules.add(quarantine(col(INVOICE_TS).isNull(), lit("null " + INVOICE_TS)));
+    rules.add(rule(col(INVOICE_TS).geq(lit(Timestamp.from(cutoff))), EXCLUDED, lit(AFTER_AS_OF)));
+    rules.add(rule(isCancelled(quality), EXCLUDED, lit(CANCELLED)));
+    for (String id : List.of(INVOICE_ID, CUSTOMER_ID, PRODUCT_ID)) {
+      rules.add(quarantine(col(id).isNull().or(trim(col(id)).equalTo("")), lit("null " + id)));
+    }
+    rules.add(quarantine(col(QUANTITY).isNull(), lit("null " + QUANTITY)));
+    rules.add(quarantine(col(QUANTITY).equalTo(0), lit("zero " + QUANTITY)));
+    rules.add(quarantine(col(UNIT_PRICE).isNull(), lit("null " + UNIT_PRICE)));
+    rules.add(quarantine(col(UNIT_PRICE).lt(0), lit("negative " + UNIT_PRICE)));
+    return rules;
+  }
+
+  private static Column isCancelled(QualitySettings quality) {
+    List<String> statuses =
+        quality.cancelledStatuses().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
+    Column cancelled = lower(trim(col(STATUS))).isin(statuses.toArray());
+    if (quality.cancelledInvoicePrefix().isPresent()) {
+      cancelled =
+          cancelled.or(col(INVOICE_ID).startsWith(quality.cancelledInvoicePrefix().get()));
+    }
+    return cancelled.equalTo(true);
+  }
+
+  /**
+   * Among rows otherwise used, keeps the first of each invoice line and quarantines the repeats. A
+   * line is identified by (invoice_id, line_no), or by all its values when line_no is absent.
+   */
+  private static Dataset<Row> markDuplicates(Dataset<Row> rows) {
+    Column noLine = col(LINE_NO).isNull();
+    Column[] key = {
+      col(ROW_STATUS),
+      col(CUSTOMER_ID),
+      col(INVOICE_ID),
+      col(LINE_NO),
+      when(noLine, col(PRODUCT_ID)),
+      when(noLine, col(INVOICE_TS)),
+      when(noLine, col(QUANTITY)),
+      when(noLine, col(UNIT_PRICE))
+    };
+    String first = "_first_of_line";
+    Column repeat = col(ROW_STATUS).equalTo(USED).and(col(first).unary_$bang());
+    return rows.withColumn(
+            first,
+            row_number()
+                .over(Window.partitionBy(key).orderBy(col(PRODUCT_ID), col(QUANTITY), col(UNIT_PRICE)))
+                .equalTo(1))
+        .withColumn(ROW_REASON, when(repeat, lit(DUPLICATE)).otherwise(col(ROW_REASON)))
+        .withColumn(ROW_STATUS, when(repeat, lit(QUARANTINED)).otherwise(col(ROW_STATUS)))
+        .drop(first);
+  }
+
+  private static Column[] quarantine(Column condition, Column reason) {
+    return rule(condition, QUARANTINED, reason);
+  }
+
+  private static Column[] rule(Column condition, String status, Column reason) {
+    return new Column[] {condition, lit(status), reason};
+  }
+}
