@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
 import io.segmentlake.JobFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +79,7 @@ public final class ConfigLoader {
       if (!path.startsWith(ROOT + ".") || isKnown(path, reference)) {
         continue;
       }
-      String origin = user.hasPathOrNull(path) ? describe(user, path) : "";
+      String origin = describe(user, path);
       throw JobFailure.usage(
           "unknown configuration key '" + path + "'" + origin + suggestion(path, known));
     }
@@ -100,8 +99,11 @@ public final class ConfigLoader {
   }
 
   private static String describe(Config user, String path) {
-    String origin = user.getValue(path).origin().description();
-    return origin == null ? "" : " (" + origin + ")";
+    ConfigValue value = user.root();
+    for (String key : com.typesafe.config.ConfigUtil.splitPath(path)) {
+      value = value instanceof ConfigObject o ? o.get(key) : null;
+    }
+    return value == null ? "" : " (" + value.origin().description() + ")";
   }
 
   private static String suggestion(String path, List<String> known) {
@@ -118,8 +120,8 @@ public final class ConfigLoader {
     for (String key : new TreeSet<>(object.keySet())) {
       ConfigValue value = object.get(key);
       String path = prefix + quoteIfNeeded(key);
-      if (value.valueType() == ConfigValueType.OBJECT && !((ConfigObject) value).isEmpty()) {
-        paths.addAll(leafPaths((ConfigObject) value, path + "."));
+      if (value instanceof ConfigObject nested && !nested.isEmpty()) {
+        paths.addAll(leafPaths(nested, path + "."));
       } else {
         paths.add(path);
       }

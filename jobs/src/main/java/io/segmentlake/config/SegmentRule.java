@@ -40,7 +40,10 @@ public record SegmentRule(
     Set<String> cells = rule.hasPath("cells") ? Set.copyOf(rule.getStringList("cells")) : Set.of();
     for (String cell : cells) {
       if (!cell.matches("[1-" + bins + "]{3}")) {
-        throw Keys.bad(where + ".cells", cell, "three digits from 1 to " + bins);
+        throw Keys.bad(
+            where + ".cells",
+            cell,
+            "three digits from 1 to " + bins + " (set segmentlake.rfm.segments for " + bins + " bins)");
       }
     }
     boolean hasRanges = rule.hasPath("r") || rule.hasPath("f") || rule.hasPath("m");
@@ -61,7 +64,10 @@ public record SegmentRule(
     }
     List<Integer> range = rule.getIntList(key);
     if (range.size() != 2 || range.get(0) < 1 || range.get(1) > bins || range.get(0) > range.get(1)) {
-      throw Keys.bad(where + "." + key, range, "[lo, hi] with 1 <= lo <= hi <= " + bins);
+      throw Keys.bad(
+          where + "." + key,
+          range,
+          "[lo, hi] with 1 <= lo <= hi <= " + bins + " (set segmentlake.rfm.segments for " + bins + " bins)");
     }
     return new int[] {range.get(0), range.get(1)};
   }

@@ -1,0 +1,120 @@
+package io.segmentlake.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmentlake.SharedSpark;
+import io.segmentlake.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands as a user runs them, on the committed sample lake, asserting on what they wrote. */
+class CliTest {
+  private static final String SAMPLE = TestData.repo().resolve("data-sample/lake").toString();
+
+  @BeforeAll
+  static void spark() {
+    SharedSpark.session();
+  }
+
+  static int cli(Path out, String... args) {
+    List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.addAll(List.of("--set", "input.root=\"" + SAMPLE + "\"", "--set", "output.root=\"" + out + "\""));
+    return Main.execute(all.toArray(String[]::new));
+  }
+
+  static JsonNode manifest(Path out, String asOf) throws Exception {
+    return new ObjectMapper()
+        .readTree(out.resolve("_runs/as_of_date=" + asOf + "/manifest.json").toFile());
+  }
+
+  static Dataset<Row> table(Path out, String table) {
+    return SharedSpark.session().read().parquet(out.resolve(table).toString());
+  }
+
+  @Test
+  void rfmOnTheSampleLakeWritesScoresThresholdsQuarantineAndAManifestThatAddsUp(@TempDir Path out)
+      throws Exception {
+    assertThat(cli(out, "rfm", "--as-of", "2025-12-31")).isEqualTo(0);
+    JsonNode m = manifest(out, "2025-12-31");
+    assertThat(m.get("status").asText()).isEqualTo("published");
+    JsonNode counts = m.at("/row_counts/invoices");
+    assertThat(counts.get("read").asLong())
+        .isEqualTo(
+            counts.get("used").asLong()
+                + counts.get("excluded").asLong()
+                + counts.get("quarantined").asLong());
+    assertThat(counts.at("/excluded_by_reason/after as-of date").asLong()).isPositive();
+    assertThat(counts.at("/quarantined_by_reason/duplicate line").asLong()).isPositive();
+
+    Dataset<Row> scores = table(out, "rfm_scores");
+    assertThat(scores.columns())
+        .contains(
+            "customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score",
+            "m_score", "rfm_cell", "rfm_segment", "as_of_date");
+    long customers = m.at("/rfm/customers_scored").asLong();
+    assertThat(scores.count()).isEqualTo(customers).isPositive();
+    assertThat(scores.select("customer_id").distinct().count()).isEqualTo(customers);
+    assertThat(m.at("/tables_written/rfm_scores/rows").asLong()).isEqualTo(customers);
+    assertThat(scores.where("r_score < 1 or r_score > 5 or rfm_segment is null").count()).isZero();
+    assertThat(table(out, "rfm_thresholds").count()).isEqualTo(15);
+    assertThat(table(out, "quarantine").count()).isEqualTo(counts.get("quarantined").asLong());
+  }
+
+  @Test
+  void reRunReplacesItsDateAndLeavesOtherDatesAlone(@TempDir Path out) {
+    assertThat(cli(out, "rfm", "--as-of", "2025-06-30")).isEqualTo(0);
+    assertThat(cli(out, "rfm", "--as-of", "2025-12-31")).isEqualTo(0);
+    long june = table(out, "rfm_scores").where("as_of_date = '2025-06-30'").count();
+    assertThat(cli(out, "rfm", "--as-of", "2025-12-31")).isEqualTo(0);
+    Dataset<Row> scores = table(out, "rfm_scores");
+    assertThat(scores.where("as_of_date = '2025-06-30'").count()).isEqualTo(june);
+    Dataset<Row> dec = scores.where("as_of_date = '2025-12-31'");
+    assertThat(dec.count()).isEqualTo(dec.select("customer_id").distinct().count());
+    assertThat(out.resolve("_staging")).satisfiesAnyOf(
+        p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+  }
+
+  @Test
+  void qualityGateFailsWithExit3AndPublishesNothing(@TempDir Path out) {
+    int code =
+        cli(out, "rfm", "--as-of", "2025-12-31", "--set", "quality.max-quarantined-ratio=0.001");
+    assertThat(code).isEqualTo(3);
+    assertThat(out.resolve("rfm_scores")).doesNotExist();
+    assertThat(out.resolve("_runs/as_of_date=2025-12-31/manifest.json")).doesNotExist();
+    assertThat(out.resolve("_runs/as_of_date=2025-12-31/attempts")).isNotEmptyDirectory();
+  }
+
+  @Test
+  void usageAndConfigurationErrorsExit2(@TempDir Path out) {
+    assertThat(Main.execute("frobnicate")).isEqualTo(2);
+    assertThat(Main.execute("rfm", "--bogus")).isEqualTo(2);
+    assertThat(cli(out, "rfm", "--set", "rfm.binz=3")).isEqualTo(2);
+    assertThat(cli(out, "rfm", "--as-of", "31/12/2025")).isEqualTo(2);
+    assertThat(cli(out, "rfm", "--config", out.resolve("missing.conf").toString())).isEqualTo(2);
+    assertThat(cli(out, "loyalty")).isEqualTo(2);
+  }
+
+  @Test
+  void missingInputAndMissingColumnsExit3(@TempDir Path out) throws Exception {
+    assertThat(cli(out, "rfm", "--set", "input.invoices.path=\"" + out.resolve("nope") + "\""))
+        .isEqualTo(3);
+    assertThat(
+            cli(out, "rfm", "--as-of", "2025-12-31", "--set", "input.invoices.columns.quantity=qty"))
+        .isEqualTo(3);
+    assertThat(Files.exists(out.resolve("rfm_scores"))).isFalse();
+  }
+
+  @Test
+  void validateReadsEverythingAndWritesNothing(@TempDir Path out) {
+    assertThat(cli(out, "validate", "--as-of", "2025-12-31")).isEqualTo(0);
+    assertThat(out).isEmptyDirectory();
+  }
+}

@@ -1,0 +1,107 @@
+package io.segmentlake.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.segmentlake.JobFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  private static Settings load(String... sets) {
+    return Settings.from(ConfigLoader.load(Optional.empty(), List.of(sets)));
+  }
+
+  @Test
+  void defaultsComeFromReferenceConf() {
+    Settings s = load();
+    assertThat(s.rfm().bins()).isEqualTo(5);
+    assertThat(s.rfm().method()).isEqualTo(RfmSettings.Method.QUANTILE);
+    assertThat(s.rfm().segments()).hasSize(11);
+    assertThat(s.inputs().get("invoices").path()).isEqualTo("data-sample/lake/invoices");
+    assertThat(s.timeZone().getId()).isEqualTo("UTC");
+  }
+
+  @Test
+  void setLayersSingleKeysAndParsesLists() {
+    Settings s =
+        load(
+            "segmentlake.rfm.method=thresholds",
+            "rfm.bins=3",
+            "rfm.thresholds.recency=[30, 90]",
+            "rfm.thresholds.frequency=[2, 5]",
+            "rfm.thresholds.monetary=[100, 1000]",
+            "rfm.segments=[{name = Best, r = [3, 3]}]",
+            "input.invoices.columns.customer_id=CustomerID");
+    assertThat(s.rfm().thresholds().recency()).contains(List.of(30.0, 90.0));
+    assertThat(s.inputs().get("invoices").columns()).containsEntry("customer_id", "CustomerID");
+  }
+
+  @Test
+  void unknownKeyIsRejectedWithItsNameAndASuggestion() {
+    assertThatThrownBy(() -> load("segmentlake.rfm.bin=4"))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageContaining("unknown configuration key 'segmentlake.rfm.bin'")
+        .hasMessageContaining("did you mean 'segmentlake.rfm.bins'")
+        .extracting(e -> ((JobFailure) e).exitCode())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void missingConfigFileIsAnError(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.conf");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(missing), List.of()))
+        .hasMessageContaining("configuration file not found")
+        .hasMessageContaining("nope.conf");
+  }
+
+  @Test
+  void fileIsLayeredUnderSetAndSeesTheEnvironment(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("my.conf");
+    Files.writeString(
+        file, "segmentlake.rfm.bins = 4\nsegmentlake.rfm.segments = []\nsegmentlake.output.root = ${?HOME}\"/out\"\n");
+    Settings s =
+        Settings.from(ConfigLoader.load(Optional.of(file), List.of("rfm.lookback-days=30")));
+    assertThat(s.rfm().bins()).isEqualTo(4);
+    assertThat(s.rfm().lookbackDays()).isEqualTo(30);
+    assertThat(s.outputRoot()).isEqualTo(System.getenv("HOME") + "/out");
+  }
+
+  @Test
+  void badValuesNameTheKeyTheValueAndTheRange() {
+    assertThatThrownBy(() -> load("rfm.bins=1"))
+        .hasMessage("configuration key 'segmentlake.rfm.bins' = 1: expected an integer from 2 to 9");
+    assertThatThrownBy(() -> load("rfm.method=deciles"))
+        .hasMessageContaining("'segmentlake.rfm.method' = deciles: expected one of [quantile, thresholds]");
+    assertThatThrownBy(() -> load("time-zone=Mars/Olympus"))
+        .hasMessageContaining("segmentlake.time-zone");
+  }
+
+  @Test
+  void thresholdsMethodNeedsCutPointsForEveryMeasure() {
+    assertThatThrownBy(() -> load("rfm.method=thresholds", "rfm.thresholds.recency=[1,2,3,4]"))
+        .hasMessageContaining("needs segmentlake.rfm.thresholds.recency, .frequency and .monetary");
+    assertThatThrownBy(() -> load("rfm.thresholds.recency=[5, 1, 2, 3]"))
+        .hasMessageContaining("4 strictly ascending cut points");
+  }
+
+  @Test
+  void segmentRulesAreChecked() {
+    assertThatThrownBy(() -> load("rfm.segments=[{name = X, r = [0, 9]}]"))
+        .hasMessageContaining("segmentlake.rfm.segments[0].r");
+    assertThatThrownBy(() -> load("rfm.segments=[{name = X, cells = [\"5x5\"]}]"))
+        .hasMessageContaining("three digits from 1 to 5");
+    assertThatThrownBy(() -> load("rfm.bins=4"))
+        .hasMessageContaining("set segmentlake.rfm.segments for 4 bins");
+  }
+
+  @Test
+  void secretsAreRedactedInTheManifestConfig() {
+    Settings s = load("spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=abc");
+    assertThat(s.redactedConfig().toString()).doesNotContain("abc").contains("*****");
+  }
+}
