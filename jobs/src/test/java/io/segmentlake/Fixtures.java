@@ -33,8 +33,7 @@ public final class Fixtures {
 
   /** A Dataset of invoice lines. */
   public static Dataset<Row> invoices(Row... lines) {
-    return SharedSpark.session()
-        .createDataFrame(new ArrayList<>(Arrays.asList(lines)), INVOICES);
+    return SharedSpark.session().createDataFrame(new ArrayList<>(Arrays.asList(lines)), INVOICES);
   }
 
   /** A Dataset of rows with a schema. */

@@ -42,8 +42,7 @@ record Ingest(TableSource source, Dataset<Row> classified, RowCounts counts) {
 
   /** The rows the stages use. */
   Dataset<Row> used() {
-    return classified.where(
-        classified.col(InvoiceRules.ROW_STATUS).equalTo(InvoiceRules.USED));
+    return classified.where(classified.col(InvoiceRules.ROW_STATUS).equalTo(InvoiceRules.USED));
   }
 
   /** Applies the quality gate (exit 3 when exceeded). */

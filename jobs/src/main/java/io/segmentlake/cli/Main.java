@@ -31,13 +31,22 @@ public final class Main implements Callable<Integer> {
   static final List<String> COMMANDS =
       List.of("run", "rfm", "loyalty", "clusters", "predict", "reports", "generate", "validate");
 
-  @Parameters(index = "0", paramLabel = "COMMAND", description = "run | rfm | generate | validate | …")
+  @Parameters(
+      index = "0",
+      paramLabel = "COMMAND",
+      description = "run | rfm | generate | validate | …")
   String command;
 
-  @Option(names = "--as-of", paramLabel = "YYYY-MM-DD", description = "Logical date (default: today).")
+  @Option(
+      names = "--as-of",
+      paramLabel = "YYYY-MM-DD",
+      description = "Logical date (default: today).")
   String asOf;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON file layered over the defaults.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "HOCON file layered over the defaults.")
   Path config;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One setting (repeatable).")
@@ -59,6 +68,9 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the CLI and returns the exit code (for tests and the benchmark). */
   public static int execute(String... args) {
+    if (args.length > 0 && args[0].equals("bench")) {
+      return bench(args);
+    }
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(
         (e, line, parsed) -> {
@@ -71,6 +83,24 @@ public final class Main implements Callable<Integer> {
           return 1;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * The benchmark ships in the test jar (it needs DuckDB); the launcher puts it on the classpath.
+   */
+  private static int bench(String... args) {
+    try {
+      Class.forName("io.segmentlake.bench.Benchmark")
+          .getMethod("main", String[].class)
+          .invoke(null, (Object) java.util.Arrays.copyOfRange(args, 1, args.length));
+      return 0;
+    } catch (ClassNotFoundException e) {
+      Progress.log("error: bench needs the test jar: run it through jobs/bin/segmentlake bench");
+      return JobFailure.USAGE;
+    } catch (ReflectiveOperationException e) {
+      Progress.log("error: bench failed: " + e.getCause());
+      return 1;
+    }
   }
 
   @Override
@@ -88,8 +118,11 @@ public final class Main implements Callable<Integer> {
       case "run", "rfm" -> new RfmJob(settings, date, command).run();
       case "generate" -> GenerateJob.run(settings);
       case "validate" -> ValidateJob.run(settings, date);
-      default -> throw JobFailure.usage(
-          "command '" + command + "' is not available yet; available: run, rfm, generate, validate");
+      default ->
+          throw JobFailure.usage(
+              "command '"
+                  + command
+                  + "' is not available yet; available: run, rfm, generate, validate");
     };
   }
 

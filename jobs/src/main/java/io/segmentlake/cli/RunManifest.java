@@ -12,7 +12,8 @@ final class RunManifest {
   private final Map<String, Object> durations = new LinkedHashMap<>();
   private final Map<String, Object> tables = new LinkedHashMap<>();
 
-  RunManifest(String command, LocalDate asOf, String runId, Settings settings, String sparkVersion) {
+  RunManifest(
+      String command, LocalDate asOf, String runId, Settings settings, String sparkVersion) {
     root.put("as_of_date", asOf.toString());
     root.put("command", command);
     root.put("run_id", runId);

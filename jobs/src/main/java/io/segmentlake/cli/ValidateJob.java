@@ -23,9 +23,12 @@ final class ValidateJob {
           .ifPresentOrElse(
               rows -> {
                 long n = Conformer.conform(rows, source).count();
-                Progress.log(source.describe() + ": " + Progress.n(n) + " rows, contract columns ok");
+                Progress.log(
+                    source.describe() + ": " + Progress.n(n) + " rows, contract columns ok");
               },
-              () -> Progress.log(source.describe() + ": absent (optional; features using it are skipped)"));
+              () ->
+                  Progress.log(
+                      source.describe() + ": absent (optional; features using it are skipped)"));
     }
     Ingest ingest = Ingest.invoices(spark, settings, asOf, progress);
     Progress.log("invoices excluded by reason: " + ingest.counts().excluded());

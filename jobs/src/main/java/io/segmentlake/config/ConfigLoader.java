@@ -20,12 +20,16 @@ import java.util.TreeSet;
 public final class ConfigLoader {
   private static final String ROOT = "segmentlake";
 
-  /** Keys under these parents are free-form maps (Spark settings, column mappings, reader options). */
+  /**
+   * Keys under these parents are free-form maps (Spark settings, column mappings, reader options).
+   */
   private static final List<String> OPEN_MAPS = List.of(".spark.conf.", ".columns.", ".options.");
 
   private ConfigLoader() {}
 
-  /** Loads and resolves the configuration, rejecting a missing file, bad syntax and unknown keys. */
+  /**
+   * Loads and resolves the configuration, rejecting a missing file, bad syntax and unknown keys.
+   */
   public static Config load(Optional<Path> file, List<String> sets) {
     try {
       Config reference =

@@ -11,7 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Typed, eager reads of configuration keys that fail with the key, the value and what was expected. */
+/**
+ * Typed, eager reads of configuration keys that fail with the key, the value and what was expected.
+ */
 final class Keys {
   private Keys() {}
 

@@ -57,7 +57,10 @@ public record RfmSettings(
       MONTHS
     }
 
-    /** Whether frequency or monetary cut points apply to the window's total or to an average per period. */
+    /**
+     * Whether frequency or monetary cut points apply to the window's total or to an average per
+     * period.
+     */
     public enum Period {
       TOTAL,
       WEEK,

@@ -10,8 +10,7 @@ import java.util.Set;
  * One named-segment rule: inclusive R/F/M score ranges, or a set of RFM cells such as "545". A
  * missing range matches every score.
  */
-public record SegmentRule(
-    String name, int[] r, int[] f, int[] m, Set<String> cells) {
+public record SegmentRule(String name, int[] r, int[] f, int[] m, Set<String> cells) {
 
   /** Whether the rule is given as a list of cells rather than score ranges. */
   public boolean isByCells() {
@@ -43,7 +42,11 @@ public record SegmentRule(
         throw Keys.bad(
             where + ".cells",
             cell,
-            "three digits from 1 to " + bins + " (set segmentlake.rfm.segments for " + bins + " bins)");
+            "three digits from 1 to "
+                + bins
+                + " (set segmentlake.rfm.segments for "
+                + bins
+                + " bins)");
       }
     }
     boolean hasRanges = rule.hasPath("r") || rule.hasPath("f") || rule.hasPath("m");
@@ -63,11 +66,18 @@ public record SegmentRule(
       return new int[] {1, bins};
     }
     List<Integer> range = rule.getIntList(key);
-    if (range.size() != 2 || range.get(0) < 1 || range.get(1) > bins || range.get(0) > range.get(1)) {
+    if (range.size() != 2
+        || range.get(0) < 1
+        || range.get(1) > bins
+        || range.get(0) > range.get(1)) {
       throw Keys.bad(
           where + "." + key,
           range,
-          "[lo, hi] with 1 <= lo <= hi <= " + bins + " (set segmentlake.rfm.segments for " + bins + " bins)");
+          "[lo, hi] with 1 <= lo <= hi <= "
+              + bins
+              + " (set segmentlake.rfm.segments for "
+              + bins
+              + " bins)");
     }
     return new int[] {range.get(0), range.get(1)};
   }

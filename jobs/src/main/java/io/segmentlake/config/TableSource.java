@@ -31,6 +31,11 @@ public record TableSource(
     return "input '" + table + "' (" + path + ")";
   }
 
+  /** Where the table was read from, for the manifest. */
+  public java.util.Map<String, String> toManifest() {
+    return java.util.Map.of("path", path, "format", format.sparkName());
+  }
+
   /** Reads segmentlake.input.<table>, the path defaulting to <root>/<table>. */
   static TableSource from(Config c, String root, String table) {
     String prefix = "segmentlake.input." + table + ".";

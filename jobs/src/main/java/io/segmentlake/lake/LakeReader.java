@@ -27,7 +27,9 @@ public final class LakeReader {
     Dataset<Row> rows =
         optional(source)
             .orElseThrow(
-                () -> JobFailure.inputRejected(source.describe() + ": not found (expected a folder or files)"));
+                () ->
+                    JobFailure.inputRejected(
+                        source.describe() + ": not found (expected a folder or files)"));
     if (rows.isEmpty()) {
       throw JobFailure.inputRejected(source.describe() + ": no rows");
     }
@@ -49,7 +51,11 @@ public final class LakeReader {
           spark.read().format(source.format().sparkName()).options(options).load(source.path()));
     } catch (Exception e) {
       throw JobFailure.inputRejected(
-          source.describe() + ": cannot be read as " + source.format().sparkName() + ": " + e.getMessage(),
+          source.describe()
+              + ": cannot be read as "
+              + source.format().sparkName()
+              + ": "
+              + e.getMessage(),
           e);
     }
   }
@@ -61,7 +67,8 @@ public final class LakeReader {
       FileStatus[] matches = fs.globStatus(path);
       return matches != null && matches.length > 0;
     } catch (IOException e) {
-      throw JobFailure.inputRejected(source.describe() + ": cannot be listed: " + e.getMessage(), e);
+      throw JobFailure.inputRejected(
+          source.describe() + ": cannot be listed: " + e.getMessage(), e);
     }
   }
 }

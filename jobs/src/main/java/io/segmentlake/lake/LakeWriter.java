@@ -14,8 +14,7 @@ public final class LakeWriter {
     try {
       rows.write().mode(SaveMode.Overwrite).parquet(path);
     } catch (Exception e) {
-      throw JobFailure.publishFailed(
-          "could not write " + path + ": " + Publisher.rootCause(e), e);
+      throw JobFailure.publishFailed("could not write " + path + ": " + Publisher.rootCause(e), e);
     }
   }
 }

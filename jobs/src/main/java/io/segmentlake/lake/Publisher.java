@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Publisher {
   private final SparkSession spark;
+  private final long rowsPerFile;
   private final Path root;
   private final String partition;
   private final Path staging;
@@ -29,23 +31,28 @@ public final class Publisher {
   private final Map<String, Path> staged = new LinkedHashMap<>();
 
   /** A publisher for one run writing under the output root. */
-  public Publisher(SparkSession spark, String outputRoot, LocalDate asOf, String runId) {
+  public Publisher(
+      SparkSession spark, String outputRoot, long rowsPerFile, LocalDate asOf, String runId) {
     this.spark = spark;
+    this.rowsPerFile = rowsPerFile;
     this.root = new Path(outputRoot);
     this.partition = "as_of_date=" + asOf;
     this.staging = new Path(root, "_staging/" + runId);
     this.trash = new Path(root, "_trash/" + runId);
   }
 
-  /** Writes a table's rows (without as_of_date) to staging; returns rows and files written. */
-  public Map<String, Long> stage(String table, Dataset<Row> rows) {
+  /**
+   * Writes a table's rows (without as_of_date) to staging, in about one file per {@code
+   * rowsPerFile} of the expected rows; returns the rows and files written.
+   */
+  public Map<String, Long> stage(String table, Dataset<Row> rows, long expectedRows) {
     Path target = new Path(staging, table + "/" + partition);
+    int files = (int) Math.max(1, Math.ceil((double) expectedRows / rowsPerFile));
     try {
-      rows.write().mode(SaveMode.Overwrite).parquet(target.toString());
+      rows.coalesce(files).write().mode(SaveMode.Overwrite).parquet(target.toString());
       Dataset<Row> written = spark.read().parquet(target.toString());
-      long files = List.of(written.inputFiles()).size();
       staged.put(table, target);
-      return Map.of("rows", written.count(), "files", files);
+      return Map.of("rows", written.count(), "files", (long) written.inputFiles().length);
     } catch (Exception e) {
       throw JobFailure.publishFailed(
           "could not write table '" + table + "' to " + target + ": " + rootCause(e), e);
@@ -76,8 +83,13 @@ public final class Publisher {
   public void cleanUp() {
     try {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      fs.delete(staging, true);
-      fs.delete(trash, true);
+      for (Path run : List.of(staging, trash)) {
+        fs.delete(run, true);
+        FileStatus[] left = fs.exists(run.getParent()) ? fs.listStatus(run.getParent()) : null;
+        if (left != null && left.length == 0) {
+          fs.delete(run.getParent(), false);
+        }
+      }
     } catch (IOException e) {
       // Leftover staging folders are harmless: readers go by table folders and run markers.
     }

@@ -27,7 +27,8 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Maps a source table onto its contract: renames or computes columns from the configured mapping,
- * casts them to the contract types, and keeps the raw row and the names of values that did not parse.
+ * casts them to the contract types, and keeps the raw row and the names of values that did not
+ * parse.
  */
 public final class Conformer {
   /** The source row as JSON, kept for the quarantine table. */
@@ -55,7 +56,8 @@ public final class Conformer {
       String bare = mapping.replace("`", "").toLowerCase(Locale.ROOT);
       if (plainName && !found.contains(bare)) {
         if (column.required()) {
-          missing.add(column.name().equals(mapping) ? mapping : column.name() + " (" + mapping + ")");
+          missing.add(
+              column.name().equals(mapping) ? mapping : column.name() + " (" + mapping + ")");
         }
         typed.add(lit(null).cast(column.type()).as(column.name()));
         continue;

@@ -73,7 +73,10 @@ public final class InvoiceRules {
   /** Ordered rules: {condition, status, reason}; the first that matches decides. */
   private static List<Column[]> rules(Instant cutoff, QualitySettings quality) {
     List<Column[]> rules = new ArrayList<>();
-    rules.add(quarantine(col(Conformer.UNPARSABLE).isNotNull(), concat(lit("unparsable "), col(Conformer.UNPARSABLE))));
+    rules.add(
+        quarantine(
+            col(Conformer.UNPARSABLE).isNotNull(),
+            concat(lit("unparsable "), col(Conformer.UNPARSABLE))));
     rules.add(quarantine(col(INVOICE_TS).isNull(), lit("null " + INVOICE_TS)));
     rules.add(rule(col(INVOICE_TS).geq(lit(Timestamp.from(cutoff))), EXCLUDED, lit(AFTER_AS_OF)));
     rules.add(rule(isCancelled(quality), EXCLUDED, lit(CANCELLED)));
@@ -92,8 +95,7 @@ public final class InvoiceRules {
         quality.cancelledStatuses().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
     Column cancelled = lower(trim(col(STATUS))).isin(statuses.toArray());
     if (quality.cancelledInvoicePrefix().isPresent()) {
-      cancelled =
-          cancelled.or(col(INVOICE_ID).startsWith(quality.cancelledInvoicePrefix().get()));
+      cancelled = cancelled.or(col(INVOICE_ID).startsWith(quality.cancelledInvoicePrefix().get()));
     }
     return cancelled.equalTo(true);
   }
@@ -119,7 +121,9 @@ public final class InvoiceRules {
     return rows.withColumn(
             first,
             row_number()
-                .over(Window.partitionBy(key).orderBy(col(PRODUCT_ID), col(QUANTITY), col(UNIT_PRICE)))
+                .over(
+                    Window.partitionBy(key)
+                        .orderBy(col(PRODUCT_ID), col(QUANTITY), col(UNIT_PRICE)))
                 .equalTo(1))
         .withColumn(ROW_REASON, when(repeat, lit(DUPLICATE)).otherwise(col(ROW_REASON)))
         .withColumn(ROW_STATUS, when(repeat, lit(QUARANTINED)).otherwise(col(ROW_STATUS)))

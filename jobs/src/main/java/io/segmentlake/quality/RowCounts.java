@@ -19,7 +19,9 @@ public record RowCounts(
     Map<String, Long> excluded = new TreeMap<>();
     Map<String, Long> quarantined = new TreeMap<>();
     for (Row row :
-        classified.groupBy(col(InvoiceRules.ROW_STATUS), col(InvoiceRules.ROW_REASON)).count()
+        classified
+            .groupBy(col(InvoiceRules.ROW_STATUS), col(InvoiceRules.ROW_REASON))
+            .count()
             .collectAsList()) {
       String status = row.getString(0);
       long n = row.getLong(2);

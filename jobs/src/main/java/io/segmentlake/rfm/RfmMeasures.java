@@ -46,7 +46,9 @@ final class RfmMeasures {
     Column purchase = col(QUANTITY).gt(0);
     Column inWindow = day.gt(lit(Date.valueOf(asOf.minusDays(lookbackDays))));
     Column amountUnits =
-        col(QUANTITY).cast("long").multiply(round(col(UNIT_PRICE).multiply(UNITS_PER_CURRENCY)).cast("long"));
+        col(QUANTITY)
+            .cast("long")
+            .multiply(round(col(UNIT_PRICE).multiply(UNITS_PER_CURRENCY)).cast("long"));
     return usedInvoices
         .groupBy(col(CUSTOMER_ID))
         .agg(

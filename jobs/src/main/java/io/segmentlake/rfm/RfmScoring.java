@@ -82,7 +82,8 @@ final class RfmScoring {
         aggs.add(percentile_approx(when(purchased, measure), array(probs), lit(accuracy)));
       }
     }
-    Row row = measures.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+    Row row =
+        measures.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
     List<List<Double>> quantiles = new ArrayList<>();
     for (int i = 2; quantile && i < 5; i++) {
       quantiles.add(row.isNullAt(i) ? List.of() : toDoubles(row.getList(i)));
@@ -98,7 +99,12 @@ final class RfmScoring {
   static CutPoints fromQuantiles(BaseSummary summary) {
     List<List<Double>> q = summary.quantiles();
     return new CutPoints(
-        shift(q.get(0), 1), shift(q.get(1), 1), shiftMoney(q.get(2)), "days", "invoices", "currency");
+        shift(q.get(0), 1),
+        shift(q.get(1), 1),
+        shiftMoney(q.get(2)),
+        "days",
+        "invoices",
+        "currency");
   }
 
   /** Cut points from configuration. */

@@ -39,11 +39,16 @@ public final class RfmStage {
 
   /** What the stage produced; release() frees the cached per-customer measures. */
   public record Result(
-      Dataset<Row> scores, Dataset<Row> thresholds, Map<String, Object> summary, Runnable release) {}
+      Dataset<Row> scores,
+      long customersScored,
+      Dataset<Row> thresholds,
+      Map<String, Object> summary,
+      Runnable release) {}
 
   /**
    * Scores every customer with a purchase up to the as-of date. The per-customer measures are
-   * computed once and cached: one small aggregate gives counts and quantiles, the scores reuse them.
+   * computed once and cached: one small aggregate gives counts and quantiles, the scores reuse
+   * them.
    */
   public static Result run(Dataset<Row> usedInvoices, LocalDate asOf, RfmSettings rfm) {
     Dataset<Row> measures = RfmMeasures.compute(usedInvoices, asOf, rfm.lookbackDays()).persist();
@@ -78,6 +83,7 @@ public final class RfmStage {
     summary.put("cut_points", cutPointsForManifest(cuts));
     return new Result(
         scores,
+        base.customers(),
         thresholdsTable(measures.sparkSession(), cuts, rfm),
         summary,
         measures::unpersist);

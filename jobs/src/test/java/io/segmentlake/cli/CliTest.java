@@ -26,7 +26,8 @@ class CliTest {
 
   static int cli(Path out, String... args) {
     List<String> all = new java.util.ArrayList<>(List.of(args));
-    all.addAll(List.of("--set", "input.root=\"" + SAMPLE + "\"", "--set", "output.root=\"" + out + "\""));
+    all.addAll(
+        List.of("--set", "input.root=\"" + SAMPLE + "\"", "--set", "output.root=\"" + out + "\""));
     return Main.execute(all.toArray(String[]::new));
   }
 
@@ -57,8 +58,16 @@ class CliTest {
     Dataset<Row> scores = table(out, "rfm_scores");
     assertThat(scores.columns())
         .contains(
-            "customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score",
-            "m_score", "rfm_cell", "rfm_segment", "as_of_date");
+            "customer_id",
+            "recency_days",
+            "frequency",
+            "monetary",
+            "r_score",
+            "f_score",
+            "m_score",
+            "rfm_cell",
+            "rfm_segment",
+            "as_of_date");
     long customers = m.at("/rfm/customers_scored").asLong();
     assertThat(scores.count()).isEqualTo(customers).isPositive();
     assertThat(scores.select("customer_id").distinct().count()).isEqualTo(customers);
@@ -78,8 +87,8 @@ class CliTest {
     assertThat(scores.where("as_of_date = '2025-06-30'").count()).isEqualTo(june);
     Dataset<Row> dec = scores.where("as_of_date = '2025-12-31'");
     assertThat(dec.count()).isEqualTo(dec.select("customer_id").distinct().count());
-    assertThat(out.resolve("_staging")).satisfiesAnyOf(
-        p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    assertThat(out.resolve("_staging"))
+        .satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
   }
 
   @Test
@@ -107,7 +116,13 @@ class CliTest {
     assertThat(cli(out, "rfm", "--set", "input.invoices.path=\"" + out.resolve("nope") + "\""))
         .isEqualTo(3);
     assertThat(
-            cli(out, "rfm", "--as-of", "2025-12-31", "--set", "input.invoices.columns.quantity=qty"))
+            cli(
+                out,
+                "rfm",
+                "--as-of",
+                "2025-12-31",
+                "--set",
+                "input.invoices.columns.quantity=qty"))
         .isEqualTo(3);
     assertThat(Files.exists(out.resolve("rfm_scores"))).isFalse();
   }

@@ -38,7 +38,8 @@ class OnlineRetailTest {
     assertThat(m.at("/quarantined_by_reason/null customer_id").asLong()).isEqualTo(134_697);
     assertThat(m.at("/quarantined_by_reason/duplicate line").asLong()).isEqualTo(5_194);
 
-    Dataset<Row> scores = SharedSpark.session().read().parquet(out.resolve("rfm_scores").toString());
+    Dataset<Row> scores =
+        SharedSpark.session().read().parquet(out.resolve("rfm_scores").toString());
     assertThat(scores.count()).isEqualTo(4_339);
     assertThat(measures(scores, "12346")).isEqualTo("325 1 77183.60");
     assertThat(measures(scores, "12347")).isEqualTo("2 6 3598.21");

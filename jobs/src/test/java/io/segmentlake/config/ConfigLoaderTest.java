@@ -63,7 +63,8 @@ class ConfigLoaderTest {
   void fileIsLayeredUnderSetAndSeesTheEnvironment(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("my.conf");
     Files.writeString(
-        file, "segmentlake.rfm.bins = 4\nsegmentlake.rfm.segments = []\nsegmentlake.output.root = ${?HOME}\"/out\"\n");
+        file,
+        "segmentlake.rfm.bins = 4\nsegmentlake.rfm.segments = []\nsegmentlake.output.root = ${?HOME}\"/out\"\n");
     Settings s =
         Settings.from(ConfigLoader.load(Optional.of(file), List.of("rfm.lookback-days=30")));
     assertThat(s.rfm().bins()).isEqualTo(4);
@@ -74,9 +75,11 @@ class ConfigLoaderTest {
   @Test
   void badValuesNameTheKeyTheValueAndTheRange() {
     assertThatThrownBy(() -> load("rfm.bins=1"))
-        .hasMessage("configuration key 'segmentlake.rfm.bins' = 1: expected an integer from 2 to 9");
+        .hasMessage(
+            "configuration key 'segmentlake.rfm.bins' = 1: expected an integer from 2 to 9");
     assertThatThrownBy(() -> load("rfm.method=deciles"))
-        .hasMessageContaining("'segmentlake.rfm.method' = deciles: expected one of [quantile, thresholds]");
+        .hasMessageContaining(
+            "'segmentlake.rfm.method' = deciles: expected one of [quantile, thresholds]");
     assertThatThrownBy(() -> load("time-zone=Mars/Olympus"))
         .hasMessageContaining("segmentlake.time-zone");
   }

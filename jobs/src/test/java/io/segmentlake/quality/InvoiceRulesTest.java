@@ -132,7 +132,8 @@ class InvoiceRulesTest {
                 Optional.empty(), List.of("input.invoices.columns.customer_id=cust")));
     Dataset<Row> raw =
         SharedSpark.session()
-            .createDataFrame(List.of(), new StructType().add("invoice_id", "string").add("ts", "string"));
+            .createDataFrame(
+                List.of(), new StructType().add("invoice_id", "string").add("ts", "string"));
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> Conformer.conform(raw, settings.inputs().get("invoices")))
         .hasMessage(

@@ -163,8 +163,7 @@ class RfmStageTest {
     // Everyone bought the day before: one recency value (1, below the cut 2), one score for all.
     assertThat(scores.values().stream().map(r -> (Integer) r.getAs("r_score")).distinct())
         .containsExactly(5);
-    assertThat(result.summary().get("cut_points").toString())
-        .contains("cuts=[2.0, 2.0, 2.0, 3.0]");
+    assertThat(result.summary().get("cut_points").toString()).contains("cuts=[2.0, 2.0, 2.0, 3.0]");
     result.release().run();
   }
 

@@ -1,0 +1,184 @@
+package io.segmentlake.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * `segmentlake bench`: generates a lake (once per size and seed), runs the rfm stage through the
+ * launcher in its own JVM, then the same RFM aggregation and quantile scoring in DuckDB (2 threads)
+ * on the same files, and prints wall time, rows/s, peak memory and the ratio.
+ *
+ * <p>Usage: {@code jobs/bin/segmentlake bench [--customers N] [--dir DIR] [--runs K]}
+ */
+public final class Benchmark {
+  private static final String AS_OF = "2025-12-31";
+
+  private Benchmark() {}
+
+  /** Entry point (dispatched from the CLI's `bench` command). */
+  public static void main(String[] args) throws Exception {
+    long customers = 500_000;
+    Path dir = Path.of("target/bench");
+    int runs = 2;
+    for (int i = 1; i < args.length; i += 2) {
+      switch (args[i - 1]) {
+        case "--customers" -> customers = Long.parseLong(args[i]);
+        case "--dir" -> dir = Path.of(args[i]);
+        case "--runs" -> runs = Integer.parseInt(args[i]);
+        default -> throw new IllegalArgumentException("unknown bench option " + args[i - 1]);
+      }
+    }
+    Path lake = dir.resolve("lake-" + customers).toAbsolutePath();
+    if (!Files.exists(lake.resolve("invoices"))) {
+      Measured gen = launch("generate", "--customers", "" + customers, "--out", lake.toString());
+      System.out.printf(Locale.ROOT, "generate  %,d customers in %.1f s%n", customers, gen.seconds);
+    }
+    long lines = DuckDb.count(lake);
+    System.out.printf(Locale.ROOT, "lake      %s: %,d invoice lines%n", lake, lines);
+    for (int run = 1; run <= runs; run++) {
+      Path out = dir.resolve("out-" + customers).toAbsolutePath();
+      Measured spark =
+          launch(
+              "rfm",
+              "--as-of",
+              AS_OF,
+              "--set",
+              "input.root=\"" + lake + "\"",
+              "--set",
+              "output.root=\"" + out + "\"");
+      JsonNode manifest =
+          new ObjectMapper()
+              .readTree(out.resolve("_runs/as_of_date=" + AS_OF + "/manifest.json").toFile());
+      double stage =
+          manifest.at("/stage_seconds/ingest").asDouble()
+              + manifest.at("/stage_seconds/rfm").asDouble();
+      double duck = DuckDb.rfm(lake, AS_OF);
+      System.out.printf(
+          Locale.ROOT,
+          "run %d     spark process %.1f s (session ready %.1f s, ingest+rfm %.1f s, %,.0f lines/s),"
+              + " peak RSS %d MiB | duckdb %.2f s | ratio stage/duckdb %.1fx, process/duckdb %.1fx%n",
+          run,
+          spark.seconds,
+          manifest.at("/session_ready_seconds").asDouble(),
+          stage,
+          lines / stage,
+          spark.peakRssKib / 1024,
+          duck,
+          stage / duck,
+          spark.seconds / duck);
+    }
+  }
+
+  private record Measured(double seconds, long peakRssKib) {}
+
+  /** Runs the launcher with the arguments, polling its peak resident memory. */
+  private static Measured launch(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("jobs/bin/segmentlake"));
+    command.addAll(List.of(args));
+    long start = System.nanoTime();
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    long peak = 0;
+    while (p.isAlive()) {
+      peak = Math.max(peak, peakRss(p.pid()));
+      Thread.sleep(200);
+    }
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue());
+    }
+    return new Measured((System.nanoTime() - start) / 1e9, peak);
+  }
+
+  private static long peakRss(long pid) {
+    long peak = 0;
+    for (ProcessHandle h :
+        ProcessHandle.of(pid).stream()
+            .flatMap(
+                ph ->
+                    java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(ph), ph.descendants()))
+            .toList()) {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/" + h.pid() + "/status"))) {
+          if (line.startsWith("VmHWM:")) {
+            peak = Math.max(peak, Long.parseLong(line.replaceAll("\\D", "")));
+          }
+        }
+      } catch (IOException | NumberFormatException gone) {
+        // The process ended between listing and reading.
+      }
+    }
+    return peak;
+  }
+
+  /** The reference engine: the same work in DuckDB with 2 threads. */
+  static final class DuckDb {
+    private DuckDb() {}
+
+    static long count(Path lake) throws Exception {
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+          Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT count(*) FROM " + invoices(lake))) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+
+    /**
+     * Seconds for: used rows, per-customer R/F/M, quantile cut points, scores written to Parquet.
+     */
+    static double rfm(Path lake, String asOf) throws Exception {
+      Path out = Files.createTempFile("duckdb-rfm", ".parquet");
+      String sql =
+          """
+          COPY (
+            WITH used AS (
+              SELECT customer_id, invoice_id, CAST(invoice_ts AS DATE) AS day, quantity,
+                     CAST(round(unit_price * 10000) AS BIGINT) AS price_units
+              FROM %1$s
+              WHERE invoice_ts < DATE '%2$s' + INTERVAL 1 DAY AND coalesce(status, '') <> 'cancelled'
+                AND customer_id IS NOT NULL AND quantity <> 0 AND unit_price >= 0),
+            m AS (
+              SELECT customer_id,
+                     DATE '%2$s' - max(CASE WHEN quantity > 0 THEN day END) AS recency_days,
+                     count(DISTINCT CASE WHEN quantity > 0 AND day > DATE '%2$s' - 365 THEN invoice_id END) AS frequency,
+                     coalesce(sum(CASE WHEN day > DATE '%2$s' - 365 THEN quantity * price_units END), 0) AS monetary
+              FROM used GROUP BY customer_id),
+            q AS (
+              SELECT quantile_disc(recency_days, [0.2, 0.4, 0.6, 0.8]) AS rq,
+                     quantile_disc(frequency, [0.2, 0.4, 0.6, 0.8]) AS fq,
+                     quantile_disc(monetary, [0.2, 0.4, 0.6, 0.8]) AS mq
+              FROM m WHERE recency_days IS NOT NULL)
+            SELECT customer_id, recency_days, frequency, monetary,
+                   6 - (1 + (recency_days > rq[1])::INT + (recency_days > rq[2])::INT + (recency_days > rq[3])::INT + (recency_days > rq[4])::INT) AS r_score,
+                   1 + (frequency > fq[1])::INT + (frequency > fq[2])::INT + (frequency > fq[3])::INT + (frequency > fq[4])::INT AS f_score,
+                   1 + (monetary > mq[1])::INT + (monetary > mq[2])::INT + (monetary > mq[3])::INT + (monetary > mq[4])::INT AS m_score
+            FROM m, q WHERE recency_days IS NOT NULL
+          ) TO '%3$s' (FORMAT parquet)
+          """
+              .formatted(invoices(lake), asOf, out);
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+          Statement s = c.createStatement()) {
+        s.execute("SET threads = 2");
+        long start = System.nanoTime();
+        s.execute(sql);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Files.deleteIfExists(out);
+        return seconds;
+      }
+    }
+
+    private static String invoices(Path lake) {
+      return "read_parquet('" + lake.resolve("invoices") + "/*.parquet')";
+    }
+  }
+}
