@@ -11,8 +11,13 @@ import java.time.LocalDate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
-/** Reads the invoices, conforms them to the contract and classifies every row. */
+/**
+ * Reads the invoices, conforms them to the contract and classifies every row. The classified rows
+ * are cached: the counts, the stages and the quarantine all read them, so the input is read, parsed
+ * and de-duplicated once. release() frees them.
+ */
 record Ingest(TableSource source, Dataset<Row> classified, RowCounts counts) {
 
   /** The first instant after the as-of date in the configured zone: later events are ignored. */
@@ -26,7 +31,8 @@ record Ingest(TableSource source, Dataset<Row> classified, RowCounts counts) {
     TableSource source = settings.inputs().get("invoices");
     Dataset<Row> conformed = Conformer.conform(new LakeReader(spark).required(source), source);
     Dataset<Row> classified =
-        InvoiceRules.classify(conformed, cutoff(settings, asOf), settings.quality());
+        InvoiceRules.classify(conformed, cutoff(settings, asOf), settings.quality())
+            .persist(StorageLevel.MEMORY_AND_DISK());
     RowCounts counts = RowCounts.of(source.table(), classified);
     progress.done(
         "ingest",
@@ -43,6 +49,11 @@ record Ingest(TableSource source, Dataset<Row> classified, RowCounts counts) {
   /** The rows the stages use. */
   Dataset<Row> used() {
     return classified.where(classified.col(InvoiceRules.ROW_STATUS).equalTo(InvoiceRules.USED));
+  }
+
+  /** Frees the cached rows. */
+  void release() {
+    classified.unpersist();
   }
 
   /** Applies the quality gate (exit 3 when exceeded). */

@@ -94,6 +94,7 @@ final class RfmJob {
             "quarantine",
             Quarantine.rows(ingest.classified(), ingest.source().table()),
             ingest.counts().quarantinedTotal()));
+    ingest.release();
     if (command.equals("run")) {
       manifest.put("stages_not_available", NOT_YET);
       Progress.log("run: stages not available in this build yet: " + NOT_YET);

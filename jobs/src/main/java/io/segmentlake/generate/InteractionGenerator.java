@@ -110,10 +110,6 @@ final class InteractionGenerator {
     Column sub = col(SUB);
     Column gap = rnd.uniform(409, cid, seq).multiply(3 * HOUR).plus(600);
     Column offset = sub.minus(1).multiply(gap).plus(rnd.uniform(410, cid, seq, sub).multiply(600));
-    Column type =
-        when(sub.leq(col(N_LOGINS)), "club_login")
-            .when(sub.leq(col(N_LOGINS).plus(col(N_READS))), "news_read")
-            .otherwise("comment");
     return sessions
         .withColumn(TS_SEC, eveningClock(day, 411, cid, seq))
         .withColumn(N_LOGINS, least(lit(4L), extraLogins.plus(1)).cast("int"))
@@ -122,8 +118,14 @@ final class InteractionGenerator {
         .select(
             col(CUSTOMER_ID),
             col(TS_SEC).plus(floor(offset)).as(TS_SEC),
-            type.as(EVENT_TYPE),
+            clubEventType(sub).as(EVENT_TYPE),
             eventId(cid, CLUB, seq, sub).as(EVENT_ID));
+  }
+
+  private static Column clubEventType(Column sub) {
+    return when(sub.leq(col(N_LOGINS)), "club_login")
+        .when(sub.leq(col(N_LOGINS).plus(col(N_READS))), "news_read")
+        .otherwise("comment");
   }
 
   private Dataset<Row> webVisits(Dataset<Row> profiles) {

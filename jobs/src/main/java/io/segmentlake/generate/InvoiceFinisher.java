@@ -67,13 +67,6 @@ final class InvoiceFinisher {
   private Dataset<Row> withReturns(Dataset<Row> lines) {
     Column invoiceNo = col(INVOICE_NO);
     Column line = col(LINE_NO);
-    Column channelFactor =
-        when(col(CHANNEL).equalTo("web"), 1.8)
-            .when(col(CHANNEL).equalTo("store"), 0.7)
-            .otherwise(1.0);
-    Column returnRate = Archetype.param(a -> a.returnRate, col(ARCH)).multiply(channelFactor);
-    Column returned =
-        col(STATUS).equalTo("completed").and(rnd.chance(returnRate, 330, invoiceNo, line));
     Column isReturn = col(IS_RETURN).equalTo(1);
     Column returnNo = invoiceNo.multiply(4).plus(line).minus(1).plus(returnSpaceStart());
     Column returnTs =
@@ -81,7 +74,7 @@ final class InvoiceFinisher {
     Column returnQuantity =
         floor(rnd.uniform(332, invoiceNo, line).multiply(col(QUANTITY))).plus(1).multiply(-1);
     return lines
-        .withColumn(IS_RETURN, explode(sequence(lit(0), when(returned, 1).otherwise(0))))
+        .withColumn(IS_RETURN, explode(sequence(lit(0), when(returned(), 1).otherwise(0))))
         .select(
             when(isReturn, returnNo).otherwise(invoiceNo).as(INVOICE_NO),
             when(isReturn, 1).otherwise(line).as(LINE_NO),
@@ -95,6 +88,16 @@ final class InvoiceFinisher {
             col(STATUS),
             col(IS_RETURN))
         .filter(col(IS_RETURN).equalTo(0).or(col(TS_SEC).lt(spec.endSec())));
+  }
+
+  private Column returned() {
+    Column channelFactor =
+        when(col(CHANNEL).equalTo("web"), 1.8)
+            .when(col(CHANNEL).equalTo("store"), 0.7)
+            .otherwise(1.0);
+    Column returnRate = Archetype.param(a -> a.returnRate, col(ARCH)).multiply(channelFactor);
+    Column drawn = rnd.chance(returnRate, 330, col(INVOICE_NO), col(LINE_NO));
+    return col(STATUS).equalTo("completed").and(drawn);
   }
 
   private long returnSpaceStart() {

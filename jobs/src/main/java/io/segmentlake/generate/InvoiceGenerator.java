@@ -70,9 +70,6 @@ final class InvoiceGenerator {
   private Dataset<Row> heads(Dataset<Row> profiles) {
     Column invoiceNo = col(INVOICE_NO);
     Column channel = col(CHANNEL);
-    Column otherRep = customers.repId(customers.randomRep(305, invoiceNo));
-    Column rep =
-        when(rnd.chance(lit(HOME_REP_SHARE), 306, invoiceNo), col(HOME_REP)).otherwise(otherRep);
     return profiles
         .select(
             col(CID),
@@ -91,12 +88,19 @@ final class InvoiceGenerator {
         .withColumn(INVOICE_NO, col(CID).multiply(INVOICE_SLOTS).plus(col(K)))
         .withColumn(CHANNEL, channel(invoiceNo))
         .withColumn(TS_SEC, invoiceTime(invoiceNo, channel).cast("long"))
-        .withColumn(SALES_REP_ID, when(channel.notEqual("web"), rep))
+        .withColumn(SALES_REP_ID, salesRep(invoiceNo, channel))
         .withColumn(
             STATUS,
             when(rnd.chance(lit(CANCELLED_SHARE), 307, invoiceNo), "cancelled")
                 .otherwise("completed"))
         .withColumn(N_LINES, lineCount(invoiceNo).cast("int"));
+  }
+
+  private Column salesRep(Column invoiceNo, Column channel) {
+    Column otherRep = customers.repId(customers.randomRep(305, invoiceNo));
+    Column rep =
+        when(rnd.chance(lit(HOME_REP_SHARE), 306, invoiceNo), col(HOME_REP)).otherwise(otherRep);
+    return when(channel.notEqual("web"), rep);
   }
 
   private Column channel(Column invoiceNo) {

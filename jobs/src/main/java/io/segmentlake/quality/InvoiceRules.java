@@ -13,6 +13,8 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
@@ -54,7 +56,11 @@ public final class InvoiceRules {
 
   private InvoiceRules() {}
 
-  /** Adds row_status and row_reason; rows at or after the cut-off instant are excluded. */
+  /**
+   * Adds row_status and row_reason; rows at or after the cut-off instant are excluded. The raw row
+   * becomes JSON only for rows that are not used (serialising every row would cost a pass). The
+   * result is hash-partitioned by customer_id, so per-customer aggregates need no further shuffle.
+   */
   public static Dataset<Row> classify(
       Dataset<Row> invoices, Instant cutoff, QualitySettings quality) {
     List<Column[]> rules = rules(cutoff, quality);
@@ -66,7 +72,12 @@ public final class InvoiceRules {
       reasonCol = when(rule[0], rule[2]).otherwise(reasonCol);
     }
     Dataset<Row> classified =
-        invoices.withColumn(ROW_STATUS, statusCol).withColumn(ROW_REASON, reasonCol);
+        invoices
+            .withColumn(ROW_STATUS, statusCol)
+            .withColumn(ROW_REASON, reasonCol)
+            .withColumn(
+                Conformer.RAW, when(col(ROW_STATUS).notEqual(USED), to_json(col(Conformer.RAW))))
+            .repartition(col(CUSTOMER_ID));
     return markDuplicates(classified);
   }
 
@@ -102,13 +113,14 @@ public final class InvoiceRules {
 
   /**
    * Among rows otherwise used, keeps the first of each invoice line and quarantines the repeats. A
-   * line is identified by (invoice_id, line_no), or by all its values when line_no is absent.
+   * line is identified by (invoice_id, line_no), or by all its values when line_no is absent. A
+   * repeat's raw row is the line as read, in contract column names.
    */
   private static Dataset<Row> markDuplicates(Dataset<Row> rows) {
     Column noLine = col(LINE_NO).isNull();
     Column[] key = {
-      col(ROW_STATUS),
       col(CUSTOMER_ID),
+      col(ROW_STATUS),
       col(INVOICE_ID),
       col(LINE_NO),
       when(noLine, col(PRODUCT_ID)),
@@ -117,6 +129,8 @@ public final class InvoiceRules {
       when(noLine, col(UNIT_PRICE))
     };
     String first = "_first_of_line";
+    Column[] contract =
+        Contract.columns("invoices").stream().map(c -> col(c.name())).toArray(Column[]::new);
     Column repeat = col(ROW_STATUS).equalTo(USED).and(col(first).unary_$bang());
     return rows.withColumn(
             first,
@@ -126,6 +140,8 @@ public final class InvoiceRules {
                         .orderBy(col(PRODUCT_ID), col(QUANTITY), col(UNIT_PRICE)))
                 .equalTo(1))
         .withColumn(ROW_REASON, when(repeat, lit(DUPLICATE)).otherwise(col(ROW_REASON)))
+        .withColumn(
+            Conformer.RAW, when(repeat, to_json(struct(contract))).otherwise(col(Conformer.RAW)))
         .withColumn(ROW_STATUS, when(repeat, lit(QUARANTINED)).otherwise(col(ROW_STATUS)))
         .drop(first);
   }

@@ -73,6 +73,9 @@ class InvoiceRulesTest {
             raw("zeroqty", "1", "c1", "2024-01-10 10:00:00", "p", "0", "1.50", null),
             raw("negprice", "1", "c1", "2024-01-10 10:00:00", "p", "1", "-0.01", null),
             raw("noprod", "1", "c1", "2024-01-10 10:00:00", null, "1", "1.00", null),
+            raw(null, "9", "c1", "2024-01-10 10:00:00", "p", "1", "1.00", null),
+            raw("noqty", "1", "c1", "2024-01-10 10:00:00", "p", null, "1.00", null),
+            raw("noprice", "1", "c1", "2024-01-10 10:00:00", "p", "1", null, null),
             raw("dup", "1", "c1", "2024-01-10 10:00:00", "p", "1", "1.00", null),
             raw("dup", "1", "c1", "2024-01-10 10:00:00", "p", "1", "1.00", null),
             raw("late", "1", "c1", "2024-02-01 00:00:00", "p", "1", "1.00", null),
@@ -88,6 +91,9 @@ class InvoiceRulesTest {
     assertThat(outcome(rows, "zeroqty/1")).isEqualTo("quarantined: zero quantity");
     assertThat(outcome(rows, "negprice/1")).isEqualTo("quarantined: negative unit_price");
     assertThat(outcome(rows, "noprod/1")).isEqualTo("quarantined: null product_id");
+    assertThat(outcome(rows, "null/9")).isEqualTo("quarantined: null invoice_id");
+    assertThat(outcome(rows, "noqty/1")).isEqualTo("quarantined: null quantity");
+    assertThat(outcome(rows, "noprice/1")).isEqualTo("quarantined: null unit_price");
     assertThat(outcome(rows, "dup/1")).isEqualTo("quarantined: duplicate line");
     assertThat(outcome(rows, "late/1")).isEqualTo("excluded: after as-of date");
     assertThat(outcome(rows, "lastmin/1")).isEqualTo("used: null");
