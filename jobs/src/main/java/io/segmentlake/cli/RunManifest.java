@@ -25,7 +25,7 @@ final class RunManifest {
             "segmentlake", String.valueOf(Main.class.getPackage().getImplementationVersion()),
             "spark", sparkVersion,
             "java", System.getProperty("java.version")));
-    root.put("config", settings.redactedConfig());
+    root.put("config", settings.configTree());
     root.put("stage_seconds", durations);
     root.put("tables_written", tables);
   }

@@ -26,6 +26,11 @@ final class Keys {
     return c.getIsNull(path) ? Optional.empty() : Optional.of(string(c, path));
   }
 
+  static boolean bool(Config c, String path) {
+    requireSet(c, path);
+    return wrap(path, () -> c.getBoolean(path));
+  }
+
   static int intIn(Config c, String path, int min, int max) {
     requireSet(c, path);
     int value = wrap(path, () -> c.getInt(path));

@@ -10,6 +10,7 @@ import java.util.Map;
 public record Settings(
     ZoneId timeZone,
     SparkSettings spark,
+    S3Settings s3,
     Map<String, TableSource> inputs,
     String outputRoot,
     long outputRowsPerFile,
@@ -22,8 +23,12 @@ public record Settings(
   public static final java.util.List<String> INPUT_TABLES =
       java.util.List.of("invoices", "products", "customers", "interactions");
 
+  private static final String CREDENTIAL_KEY =
+      "(?i).*(access[._-]?key|secret|session[._-]?token|password).*";
+
   /** Reads and validates all settings from a loaded configuration. */
   public static Settings from(Config c) {
+    refuseCredentials(c);
     String inputRoot = Keys.string(c, "segmentlake.input.root");
     Map<String, TableSource> inputs = new java.util.LinkedHashMap<>();
     for (String table : INPUT_TABLES) {
@@ -32,6 +37,7 @@ public record Settings(
     return new Settings(
         zone(Keys.string(c, "segmentlake.time-zone")),
         SparkSettings.from(c),
+        S3Settings.from(c),
         Map.copyOf(inputs),
         Keys.string(c, "segmentlake.output.root"),
         Keys.longIn(c, "segmentlake.output.rows-per-file", 1, Long.MAX_VALUE),
@@ -41,24 +47,42 @@ public record Settings(
         c);
   }
 
-  /** The configuration under segmentlake as plain maps, with secret-looking values redacted. */
-  public Map<String, Object> redactedConfig() {
-    return redact(source.getConfig("segmentlake").root().unwrapped());
+  /**
+   * Refuses configuration that carries an access key, secret key or session token (for example
+   * spark.conf."spark.hadoop.fs.s3a.secret.key"): S3 credentials come only from the AWS default
+   * chain. The message names the key, never the value.
+   */
+  private static void refuseCredentials(Config c) {
+    for (var entry : c.getConfig("segmentlake").entrySet()) {
+      String key = entry.getKey();
+      if (key.replace("\"", "").matches(CREDENTIAL_KEY)) {
+        throw JobFailure.usage(
+            "configuration key 'segmentlake."
+                + key
+                + "' carries a credential; S3 credentials are never read from configuration."
+                + " Provide them through the AWS default chain instead: the environment"
+                + " (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), a profile in"
+                + " ~/.aws (AWS_PROFILE), or the instance or container role");
+      }
+    }
+  }
+
+  /**
+   * The configuration under segmentlake as plain maps, for the run manifest (it holds no secret:
+   * the loader refuses configuration that carries one).
+   */
+  public Map<String, Object> configTree() {
+    return sorted(source.getConfig("segmentlake").root().unwrapped());
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> redact(Map<String, Object> map) {
+  private static Map<String, Object> sorted(Map<String, Object> map) {
     Map<String, Object> out = new java.util.TreeMap<>();
     map.forEach(
-        (key, value) -> {
-          if (value instanceof Map<?, ?> nested) {
-            out.put(key, redact((Map<String, Object>) nested));
-          } else if (key.matches("(?i).*(secret|password|token|credential|access[.-]?key).*")) {
-            out.put(key, "*****");
-          } else {
-            out.put(key, value);
-          }
-        });
+        (key, value) ->
+            out.put(
+                key,
+                value instanceof Map<?, ?> nested ? sorted((Map<String, Object>) nested) : value));
     return out;
   }
 
