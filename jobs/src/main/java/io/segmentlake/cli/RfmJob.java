@@ -57,7 +57,7 @@ final class RfmJob {
           new Publisher(spark, settings.outputRoot(), settings.outputRowsPerFile(), asOf, runId);
       stageTables(spark, manifest, publisher);
       publisher.commit();
-      manifest.duration("publish", progress.done("publish", "run marker " + runLog.marker()));
+      manifest.stage("publish", progress.done("publish", "run marker " + runLog.marker()));
       Map<String, Object> done = manifest.finish("published", null);
       runLog.recordAttempt(runId, done);
       runLog.markPublished(runId, done);
@@ -72,7 +72,7 @@ final class RfmJob {
   /** Ingests, applies the gate, scores, and writes every table to staging. */
   private void stageTables(SparkSession spark, RunManifest manifest, Publisher publisher) {
     Ingest ingest = Ingest.invoices(spark, settings, asOf, progress);
-    manifest.duration("ingest", progress.seconds());
+    manifest.stage("ingest", progress.last());
     manifest.put("inputs", Map.of("invoices", ingest.source().toManifest()));
     manifest.put("row_counts", Map.of("invoices", ingest.counts().toManifest()));
     ingest.checkGate(settings);
@@ -84,7 +84,7 @@ final class RfmJob {
     manifest.table("rfm_thresholds", publisher.stage("rfm_thresholds", rfm.thresholds(), 1));
     rfm.release().run();
     manifest.put("rfm", rfm.summary());
-    manifest.duration(
+    manifest.stage(
         "rfm", progress.done("rfm", Progress.n(rfm.customersScored()) + " customers scored"));
 
     progress.start();

@@ -10,6 +10,7 @@ import java.util.Map;
 final class RunManifest {
   private final Map<String, Object> root = new LinkedHashMap<>();
   private final Map<String, Object> durations = new LinkedHashMap<>();
+  private final Map<String, Object> peakHeap = new LinkedHashMap<>();
   private final Map<String, Object> tables = new LinkedHashMap<>();
 
   RunManifest(
@@ -27,6 +28,7 @@ final class RunManifest {
             "java", System.getProperty("java.version")));
     root.put("config", settings.configTree());
     root.put("stage_seconds", durations);
+    root.put("stage_peak_heap_mib", peakHeap);
     root.put("tables_written", tables);
   }
 
@@ -35,9 +37,10 @@ final class RunManifest {
     root.put(key, value);
   }
 
-  /** Records a stage's duration in seconds. */
-  void duration(String stage, double seconds) {
-    durations.put(stage, Math.round(seconds * 1000) / 1000.0);
+  /** Records a stage's duration in seconds and its peak heap. */
+  void stage(String stage, Progress.Step step) {
+    durations.put(stage, Math.round(step.seconds() * 1000) / 1000.0);
+    peakHeap.put(stage, step.peakHeapMib());
   }
 
   /** Records the rows and files written for a table. */

@@ -66,7 +66,7 @@ public final class Benchmark {
           Locale.ROOT,
           "run %d     spark process %.1f s: session ready %.1f s, ingest %.1f s (read, conform,"
               + " quality rules, de-duplication), rfm %.1f s, publish %.1f s; %,.0f lines/s"
-              + " through ingest+rfm; peak RSS %d MiB%n"
+              + " through ingest+rfm; peak heap per stage (MiB) %s; peak RSS %d MiB%n"
               + "          duckdb %.2f s | ratio rfm/duckdb %.1fx, ingest+rfm/duckdb %.1fx,"
               + " process/duckdb %.1fx%n",
           run,
@@ -76,6 +76,7 @@ public final class Benchmark {
           rfm,
           manifest.at("/stage_seconds/publish").asDouble(),
           lines / (ingest + rfm),
+          manifest.get("stage_peak_heap_mib"),
           spark.peakRssKib / 1024,
           duck,
           rfm / duck,

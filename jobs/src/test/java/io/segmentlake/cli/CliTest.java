@@ -72,6 +72,10 @@ class CliTest {
     assertThat(scores.count()).isEqualTo(customers).isPositive();
     assertThat(scores.select("customer_id").distinct().count()).isEqualTo(customers);
     assertThat(m.at("/tables_written/rfm_scores/rows").asLong()).isEqualTo(customers);
+    for (String stage : List.of("ingest", "rfm", "publish")) {
+      assertThat(m.at("/stage_seconds/" + stage).asDouble()).as(stage).isPositive();
+      assertThat(m.at("/stage_peak_heap_mib/" + stage).asLong()).as(stage).isPositive();
+    }
     assertThat(scores.where("r_score < 1 or r_score > 5 or rfm_segment is null").count()).isZero();
     assertThat(table(out, "rfm_thresholds").count()).isEqualTo(15);
     assertThat(table(out, "quarantine").count()).isEqualTo(counts.get("quarantined").asLong());
