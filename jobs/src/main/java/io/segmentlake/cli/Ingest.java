@@ -5,16 +5,19 @@ import io.segmentlake.config.TableSource;
 import io.segmentlake.lake.LakeReader;
 import io.segmentlake.quality.Conformer;
 import io.segmentlake.quality.InvoiceRules;
+import io.segmentlake.quality.ReferenceRules;
 import io.segmentlake.quality.RowCounts;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Reads the invoices, conforms them to the contract and classifies every row. The classified rows
+ * Reads an input table, conforms it to the contract and classifies every row. The classified rows
  * are cached: the counts, the stages and the quarantine all read them, so the input is read, parsed
  * and de-duplicated once. release() frees them.
  */
@@ -29,10 +32,36 @@ record Ingest(TableSource source, Dataset<Row> classified, RowCounts counts) {
   static Ingest invoices(SparkSession spark, Settings settings, LocalDate asOf, Progress progress) {
     progress.start();
     TableSource source = settings.inputs().get("invoices");
-    Dataset<Row> conformed = Conformer.conform(new LakeReader(spark).required(source), source);
+    Dataset<Row> raw = new LakeReader(spark).required(source);
+    return classify(
+        source,
+        raw,
+        conformed -> InvoiceRules.classify(conformed, cutoff(settings, asOf), settings.quality()),
+        progress);
+  }
+
+  /** Reads and classifies an optional table, or says that it is absent. */
+  static Optional<Ingest> optional(
+      SparkSession spark, Settings settings, String table, LocalDate asOf, Progress progress) {
+    progress.start();
+    TableSource source = settings.inputs().get(table);
+    Optional<Dataset<Row>> raw = new LakeReader(spark).optional(source);
+    if (raw.isEmpty()) {
+      Progress.log(source.describe() + ": absent (optional; the rules that need it are skipped)");
+      return Optional.empty();
+    }
+    return Optional.of(
+        classify(
+            source,
+            raw.get(),
+            conformed -> ReferenceRules.classify(table, conformed, cutoff(settings, asOf)),
+            progress));
+  }
+
+  private static Ingest classify(
+      TableSource source, Dataset<Row> raw, UnaryOperator<Dataset<Row>> rules, Progress progress) {
     Dataset<Row> classified =
-        InvoiceRules.classify(conformed, cutoff(settings, asOf), settings.quality())
-            .persist(StorageLevel.MEMORY_AND_DISK());
+        rules.apply(Conformer.conform(raw, source)).persist(StorageLevel.MEMORY_AND_DISK());
     RowCounts counts = RowCounts.of(source.table(), classified);
     progress.done(
         "ingest",

@@ -34,7 +34,7 @@ public final class Main implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "COMMAND",
-      description = "run | rfm | generate | validate | …")
+      description = "run | rfm | loyalty | generate | validate | …")
   String command;
 
   @Option(
@@ -115,14 +115,14 @@ public final class Main implements Callable<Integer> {
     Settings settings = Settings.from(ConfigLoader.load(Optional.ofNullable(config), all));
     LocalDate date = asOfDate(settings);
     return switch (command) {
-      case "run", "rfm" -> new RfmJob(settings, date, command).run();
+      case "run", "rfm", "loyalty" -> new StageJob(settings, date, command).run();
       case "generate" -> GenerateJob.run(settings);
       case "validate" -> ValidateJob.run(settings, date);
       default ->
           throw JobFailure.usage(
               "command '"
                   + command
-                  + "' is not available yet; available: run, rfm, generate, validate");
+                  + "' is not available yet; available: run, rfm, loyalty, generate, validate");
     };
   }
 

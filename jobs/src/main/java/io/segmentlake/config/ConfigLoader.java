@@ -23,7 +23,14 @@ public final class ConfigLoader {
   /**
    * Keys under these parents are free-form maps (Spark settings, column mappings, reader options).
    */
-  private static final List<String> OPEN_MAPS = List.of(".spark.conf.", ".columns.", ".options.");
+  private static final List<String> OPEN_MAPS =
+      List.of(
+          ".spark.conf.",
+          ".columns.",
+          ".options.",
+          ".weights.category.",
+          ".weights.quality-level.",
+          ".customer-type.legal-kind.");
 
   private ConfigLoader() {}
 

@@ -58,6 +58,15 @@ final class Keys {
     return value;
   }
 
+  static double doubleBetween(Config c, String path, double min, double max) {
+    requireSet(c, path);
+    double value = wrap(path, () -> c.getDouble(path));
+    if (!(value >= min && value <= max)) {
+      throw bad(path, value, "a number from " + min + " to " + max);
+    }
+    return value;
+  }
+
   static <E extends Enum<E>> E oneOf(Config c, String path, Class<E> type) {
     String value = string(c, path);
     String constant = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');

@@ -16,6 +16,7 @@ public record Settings(
     long outputRowsPerFile,
     QualitySettings quality,
     RfmSettings rfm,
+    LoyaltySettings loyalty,
     GenerateSettings generate,
     Config source) {
 
@@ -43,6 +44,7 @@ public record Settings(
         Keys.longIn(c, "segmentlake.output.rows-per-file", 1, Long.MAX_VALUE),
         QualitySettings.from(c),
         RfmSettings.from(c),
+        LoyaltySettings.from(c),
         GenerateSettings.from(c, inputRoot),
         c);
   }

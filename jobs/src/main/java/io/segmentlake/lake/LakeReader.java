@@ -3,7 +3,11 @@ package io.segmentlake.lake;
 import io.segmentlake.JobFailure;
 import io.segmentlake.config.TableSource;
 import java.io.IOException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
@@ -13,8 +17,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Reads input tables from the lake (local paths, s3a://, hdfs://; globs allowed). */
+/**
+ * Reads input tables from the lake (local paths, s3a://, hdfs://; globs allowed), and the published
+ * partitions of output tables that a later stage or run builds on.
+ */
 public final class LakeReader {
+  private static final String PARTITION = "as_of_date=";
+
   private final SparkSession spark;
 
   /** A reader on the session's Hadoop configuration. */
@@ -57,6 +66,49 @@ public final class LakeReader {
               + ": "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /** The partition of an output table for a date, when it has been published. */
+  public Optional<Dataset<Row>> partition(String outputRoot, String table, LocalDate date) {
+    Path path = new Path(outputRoot, table + "/" + PARTITION + date);
+    return dates(outputRoot, table).contains(date)
+        ? Optional.of(spark.read().parquet(path.toString()))
+        : Optional.empty();
+  }
+
+  /** The latest published partition of an output table dated before a date, with its date. */
+  public Optional<Map.Entry<LocalDate, Dataset<Row>>> latestBefore(
+      String outputRoot, String table, LocalDate date) {
+    return dates(outputRoot, table).stream()
+        .filter(d -> d.isBefore(date))
+        .max(LocalDate::compareTo)
+        .map(d -> Map.entry(d, partition(outputRoot, table, d).orElseThrow()));
+  }
+
+  /** The as_of_date partitions of an output table (none when the table does not exist). */
+  private List<LocalDate> dates(String outputRoot, String table) {
+    Path folder = new Path(outputRoot, table);
+    try {
+      FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(folder)) {
+        return List.of();
+      }
+      List<LocalDate> dates = new ArrayList<>();
+      for (FileStatus status : fs.listStatus(folder)) {
+        String name = status.getPath().getName();
+        if (status.isDirectory() && name.startsWith(PARTITION)) {
+          try {
+            dates.add(LocalDate.parse(name.substring(PARTITION.length())));
+          } catch (DateTimeParseException e) {
+            // Not one of ours: partitions are written as as_of_date=YYYY-MM-DD.
+          }
+        }
+      }
+      return dates;
+    } catch (IOException e) {
+      throw JobFailure.inputRejected(
+          "output table " + folder + ": cannot be listed: " + e.getMessage(), e);
     }
   }
 

@@ -9,7 +9,6 @@ import static io.segmentlake.quality.Contract.QUANTITY;
 import static io.segmentlake.quality.Contract.STATUS;
 import static io.segmentlake.quality.Contract.UNIT_PRICE;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.row_number;
@@ -63,42 +62,30 @@ public final class InvoiceRules {
    */
   public static Dataset<Row> classify(
       Dataset<Row> invoices, Instant cutoff, QualitySettings quality) {
-    List<Column[]> rules = rules(cutoff, quality);
-    Column statusCol = lit(USED);
-    Column reasonCol = lit(null).cast("string");
-    for (int i = rules.size() - 1; i >= 0; i--) {
-      Column[] rule = rules.get(i);
-      statusCol = when(rule[0], rule[1]).otherwise(statusCol);
-      reasonCol = when(rule[0], rule[2]).otherwise(reasonCol);
-    }
-    Dataset<Row> classified =
-        invoices
-            .withColumn(ROW_STATUS, statusCol)
-            .withColumn(ROW_REASON, reasonCol)
-            .withColumn(
-                Conformer.RAW, when(col(ROW_STATUS).notEqual(USED), to_json(col(Conformer.RAW))))
-            .repartition(col(CUSTOMER_ID));
-    return markDuplicates(classified);
+    return markDuplicates(
+        RowRules.apply(invoices, rules(cutoff, quality)).repartition(col(CUSTOMER_ID)));
   }
 
   /** Ordered rules: {condition, status, reason}; the first that matches decides. */
   private static List<Column[]> rules(Instant cutoff, QualitySettings quality) {
     List<Column[]> rules = new ArrayList<>();
-    rules.add(
-        quarantine(
-            col(Conformer.UNPARSABLE).isNotNull(),
-            concat(lit("unparsable "), col(Conformer.UNPARSABLE))));
-    rules.add(quarantine(col(INVOICE_TS).isNull(), lit("null " + INVOICE_TS)));
-    rules.add(rule(col(INVOICE_TS).geq(lit(Timestamp.from(cutoff))), EXCLUDED, lit(AFTER_AS_OF)));
-    rules.add(rule(isCancelled(quality), EXCLUDED, lit(CANCELLED)));
+    rules.add(RowRules.unparsable());
+    rules.add(RowRules.quarantine(col(INVOICE_TS).isNull(), lit("null " + INVOICE_TS)));
+    rules.add(afterAsOf(col(INVOICE_TS), cutoff));
+    rules.add(RowRules.rule(isCancelled(quality), EXCLUDED, lit(CANCELLED)));
     for (String id : List.of(INVOICE_ID, CUSTOMER_ID, PRODUCT_ID)) {
-      rules.add(quarantine(col(id).isNull().or(trim(col(id)).equalTo("")), lit("null " + id)));
+      rules.add(RowRules.nullKey(id));
     }
-    rules.add(quarantine(col(QUANTITY).isNull(), lit("null " + QUANTITY)));
-    rules.add(quarantine(col(QUANTITY).equalTo(0), lit("zero " + QUANTITY)));
-    rules.add(quarantine(col(UNIT_PRICE).isNull(), lit("null " + UNIT_PRICE)));
-    rules.add(quarantine(col(UNIT_PRICE).lt(0), lit("negative " + UNIT_PRICE)));
+    rules.add(RowRules.quarantine(col(QUANTITY).isNull(), lit("null " + QUANTITY)));
+    rules.add(RowRules.quarantine(col(QUANTITY).equalTo(0), lit("zero " + QUANTITY)));
+    rules.add(RowRules.quarantine(col(UNIT_PRICE).isNull(), lit("null " + UNIT_PRICE)));
+    rules.add(RowRules.quarantine(col(UNIT_PRICE).lt(0), lit("negative " + UNIT_PRICE)));
     return rules;
+  }
+
+  /** The rule excluding events at or after the cut-off instant. */
+  static Column[] afterAsOf(Column ts, Instant cutoff) {
+    return RowRules.rule(ts.geq(lit(Timestamp.from(cutoff))), EXCLUDED, lit(AFTER_AS_OF));
   }
 
   private static Column isCancelled(QualitySettings quality) {
@@ -144,13 +131,5 @@ public final class InvoiceRules {
             Conformer.RAW, when(repeat, to_json(struct(contract))).otherwise(col(Conformer.RAW)))
         .withColumn(ROW_STATUS, when(repeat, lit(QUARANTINED)).otherwise(col(ROW_STATUS)))
         .drop(first);
-  }
-
-  private static Column[] quarantine(Column condition, Column reason) {
-    return rule(condition, QUARANTINED, reason);
-  }
-
-  private static Column[] rule(Column condition, String status, Column reason) {
-    return new Column[] {condition, lit(status), reason};
   }
 }

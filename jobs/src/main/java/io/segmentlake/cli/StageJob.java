@@ -1,0 +1,192 @@
+package io.segmentlake.cli;
+
+import io.segmentlake.config.Settings;
+import io.segmentlake.lake.LakeReader;
+import io.segmentlake.lake.Publisher;
+import io.segmentlake.lake.RunLog;
+import io.segmentlake.loyalty.LoyaltyStage;
+import io.segmentlake.quality.Quarantine;
+import io.segmentlake.rfm.RfmStage;
+import java.lang.management.ManagementFactory;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The stage commands, `rfm` and `loyalty`, and `run` with every stage this build has: ingest, the
+ * stages, publish, mark. Within one application a stage uses what the stage before it still holds;
+ * run alone, it reads what the earlier stage published.
+ */
+final class StageJob {
+  /** Stages of the full pipeline that this build does not have yet; `run` reports them. */
+  private static final List<String> NOT_YET = List.of("clusters", "predict", "reports");
+
+  private static final List<String> OPTIONAL_TABLES =
+      List.of("products", "customers", "interactions");
+
+  private final Settings settings;
+  private final LocalDate asOf;
+  private final String command;
+  private final String runId;
+  private final Progress progress = new Progress();
+  private final List<Ingest> ingested = new ArrayList<>();
+  private final Map<String, Object> inputs = new LinkedHashMap<>();
+  private final Map<String, Object> rowCounts = new LinkedHashMap<>();
+
+  StageJob(Settings settings, LocalDate asOf, String command) {
+    this.settings = settings;
+    this.asOf = asOf;
+    this.command = command;
+    this.runId =
+        asOf
+            + "_"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS"));
+  }
+
+  /** Runs the job; a failure is recorded as an attempt and propagates as a JobFailure. */
+  int run() {
+    SparkSession spark = Sessions.open(settings);
+    double ready = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+    progress.done(
+        "session",
+        String.format(
+            Locale.ROOT,
+            "Spark %s, master %s, ready %.1f s after JVM start",
+            spark.version(),
+            spark.sparkContext().master(),
+            ready));
+    RunManifest manifest = new RunManifest(command, asOf, runId, settings, spark.version());
+    manifest.put("session_ready_seconds", ready);
+    manifest.put("inputs", inputs);
+    manifest.put("row_counts", rowCounts);
+    RunLog runLog =
+        new RunLog(spark.sparkContext().hadoopConfiguration(), settings.outputRoot(), asOf);
+    try {
+      Publisher publisher =
+          new Publisher(spark, settings.outputRoot(), settings.outputRowsPerFile(), asOf, runId);
+      stageTables(spark, manifest, publisher);
+      publisher.commit();
+      manifest.stage("publish", progress.done("publish", "run marker " + runLog.marker()));
+      Map<String, Object> done = manifest.finish("published", null);
+      runLog.recordAttempt(runId, done);
+      runLog.markPublished(runId, done);
+      publisher.cleanUp();
+      return 0;
+    } catch (RuntimeException e) {
+      runLog.recordAttempt(runId, manifest.finish("failed", e.getMessage()));
+      throw e;
+    }
+  }
+
+  /** Ingests, applies the gates, runs the stages and writes every table to staging. */
+  private void stageTables(SparkSession spark, RunManifest manifest, Publisher publisher) {
+    Ingest invoices = ingest(Ingest.invoices(spark, settings, asOf, progress));
+    manifest.stage("ingest", progress.last());
+    boolean rfmHere = !command.equals("loyalty");
+    Optional<RfmStage.Result> rfm =
+        rfmHere ? Optional.of(rfm(invoices, manifest, publisher)) : Optional.empty();
+    if (!command.equals("rfm")) {
+      loyalty(spark, invoices, rfm.map(RfmStage.Result::scores), manifest, publisher);
+    }
+    rfm.ifPresent(r -> r.release().run());
+
+    progress.start();
+    Dataset<Row> quarantine = null;
+    long quarantined = 0;
+    for (Ingest in : ingested) {
+      Dataset<Row> rows = Quarantine.rows(in.classified(), in.source().table());
+      quarantine = quarantine == null ? rows : quarantine.unionByName(rows);
+      quarantined += in.counts().quarantinedTotal();
+    }
+    manifest.table("quarantine", publisher.stage("quarantine", quarantine, quarantined));
+    ingested.forEach(Ingest::release);
+    if (command.equals("run")) {
+      manifest.put("stages_not_available", NOT_YET);
+      Progress.log("run: stages not available in this build yet: " + NOT_YET);
+    }
+  }
+
+  private RfmStage.Result rfm(Ingest invoices, RunManifest manifest, Publisher publisher) {
+    progress.start();
+    RfmStage.Result rfm = RfmStage.run(invoices.used(), asOf, settings.rfm());
+    manifest.table(
+        "rfm_scores", publisher.stage("rfm_scores", rfm.scores(), rfm.customersScored()));
+    manifest.table("rfm_thresholds", publisher.stage("rfm_thresholds", rfm.thresholds(), 1));
+    manifest.put("rfm", rfm.summary());
+    manifest.stage(
+        "rfm", progress.done("rfm", Progress.n(rfm.customersScored()) + " customers scored"));
+    return rfm;
+  }
+
+  private void loyalty(
+      SparkSession spark,
+      Ingest invoices,
+      Optional<Dataset<Row>> rfmHere,
+      RunManifest manifest,
+      Publisher publisher) {
+    Map<String, Optional<Dataset<Row>>> tables = new LinkedHashMap<>();
+    for (String table : OPTIONAL_TABLES) {
+      tables.put(
+          table,
+          Ingest.optional(spark, settings, table, asOf, progress)
+              .map(this::ingest)
+              .map(Ingest::used));
+    }
+    progress.start();
+    LakeReader lake = new LakeReader(spark);
+    String out = settings.outputRoot();
+    Optional<Dataset<Row>> rfmScores =
+        rfmHere.isPresent() ? rfmHere : lake.partition(out, "rfm_scores", asOf);
+    var previous = lake.latestBefore(out, "loyalty_points", asOf);
+    LoyaltyStage.Result loyalty =
+        LoyaltyStage.run(
+            new LoyaltyStage.Inputs(
+                invoices.used(),
+                tables.get("products"),
+                tables.get("customers"),
+                tables.get("interactions"),
+                rfmScores,
+                previous.map(Map.Entry::getValue)),
+            asOf,
+            settings.loyalty());
+    manifest.table(
+        "loyalty_points", publisher.stage("loyalty_points", loyalty.points(), loyalty.customers()));
+    manifest.table(
+        "special_customers",
+        publisher.stage("special_customers", loyalty.special(), loyalty.customers()));
+    Map<String, Object> summary = new LinkedHashMap<>(loyalty.summary());
+    summary.put("previous_run_date", previous.map(p -> p.getKey().toString()).orElse(null));
+    manifest.put("loyalty", summary);
+    loyalty.release().run();
+    manifest.stage(
+        "loyalty",
+        progress.done(
+            "loyalty",
+            Progress.n(loyalty.customers())
+                + " customers, by tier "
+                + summary.get("customers_by_tier")
+                + (previous.isPresent()
+                    ? ", previous run " + previous.get().getKey()
+                    : ", first run")));
+  }
+
+  /**
+   * Records an ingested table in the manifest, applies its gate and keeps it for the quarantine.
+   */
+  private Ingest ingest(Ingest in) {
+    inputs.put(in.source().table(), in.source().toManifest());
+    rowCounts.put(in.source().table(), in.counts().toManifest());
+    in.checkGate(settings);
+    ingested.add(in);
+    return in;
+  }
+}

@@ -1,0 +1,52 @@
+package io.segmentlake.config;
+
+import com.typesafe.config.Config;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Points per event of one kind, capped at {@code cap} counted events per customer and period;
+ * once-per-day counts at most one event of the kind a day.
+ */
+public record InteractionRule(
+    String event, double points, int cap, CapPeriod capPeriod, boolean isOncePerDay) {
+
+  /** The period a cap applies to. */
+  public enum CapPeriod {
+    DAY,
+    WEEK,
+    MONTH,
+    YEAR,
+    WINDOW
+  }
+
+  static List<InteractionRule> listFrom(Config c, String path) {
+    Set<String> seen = new HashSet<>();
+    return Item.list(c, path, "event", "points", "cap", "cap-period", "once-per-day").stream()
+        .map(
+            i -> {
+              String event = i.string("event").trim().toLowerCase(Locale.ROOT);
+              if (!seen.add(event)) {
+                throw Keys.bad(i.where() + ".event", event, "each event listed once");
+              }
+              return new InteractionRule(
+                  event,
+                  i.number("points", -1e9, 1e9),
+                  i.integer("cap", 0, Integer.MAX_VALUE),
+                  period(i),
+                  i.bool("once-per-day"));
+            })
+        .toList();
+  }
+
+  private static CapPeriod period(Item i) {
+    String value = i.string("cap-period");
+    try {
+      return CapPeriod.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw Keys.bad(i.where() + ".cap-period", value, "one of [day, week, month, year, window]");
+    }
+  }
+}

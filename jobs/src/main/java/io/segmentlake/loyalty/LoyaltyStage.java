@@ -1,0 +1,311 @@
+package io.segmentlake.loyalty;
+
+import static io.segmentlake.loyalty.LoyaltyColumns.*;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import io.segmentlake.config.LoyaltySettings;
+import io.segmentlake.config.SpecialGroupSettings.GroupRule;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.storage.StorageLevel;
+import scala.jdk.javaapi.CollectionConverters;
+
+/** The loyalty stage: points per rule family, tiers and special groups for the whole base. */
+public final class LoyaltyStage {
+  /** Points are published as decimals with two places, so that the families add up exactly. */
+  private static final DecimalType POINTS_TYPE = DataTypes.createDecimalType(18, 2);
+
+  private static final String OWN = "_own_purchase_points";
+
+  private LoyaltyStage() {}
+
+  /**
+   * The stage's inputs: used invoice lines; the used rows of the optional tables; the date's RFM
+   * scores; the latest earlier loyalty_points partition.
+   */
+  public record Inputs(
+      Dataset<Row> usedInvoices,
+      Optional<Dataset<Row>> products,
+      Optional<Dataset<Row>> customers,
+      Optional<Dataset<Row>> interactions,
+      Optional<Dataset<Row>> rfmScores,
+      Optional<Dataset<Row>> previous) {}
+
+  /** What the stage produced; release() frees what it cached. */
+  public record Result(
+      Dataset<Row> points,
+      Dataset<Row> special,
+      long customers,
+      Map<String, Object> summary,
+      Runnable release) {}
+
+  /** Scores every customer with a purchase, points or an earlier tier. */
+  public static Result run(Inputs in, LocalDate asOf, LoyaltySettings s) {
+    List<String> skipped = new ArrayList<>();
+    Dataset<Row> lines = in.usedInvoices();
+    Dataset<Row> purchases = PurchasePoints.compute(lines, in.products(), asOf, s);
+    Dataset<Row> earned = withCustomerType(purchases, in.customers(), s);
+
+    List<Dataset<Row>> events = new ArrayList<>(List.of(InteractionPoints.webPurchases(lines)));
+    in.interactions().map(InteractionPoints::fromInteractions).ifPresent(events::add);
+    in.customers().map(c -> InteractionPoints.referrals(c, purchases)).ifPresent(events::add);
+    Dataset<Row> all =
+        outer(earned, InteractionPoints.points(events, s.interactions(), asOf, s.windowDays()));
+    if (in.customers().isPresent()) {
+      all = outer(all, employerShare(in.customers().get(), earned, s.employerShare()));
+    } else {
+      skipped.add(
+          "customer-type multipliers, employer-share and referral points (no customers table)");
+    }
+    if (in.products().isEmpty()) {
+      skipped.add("product weights and flagged-product groups (no products table)");
+    }
+    if (in.interactions().isEmpty()) {
+      skipped.add(
+          "interaction points other than web_purchase and referral (no interactions table)");
+    }
+    all =
+        outer(
+            all,
+            in.previous()
+                .map(
+                    p ->
+                        p.select(
+                            col(CUSTOMER_ID), col(TIER).as(PREVIOUS_TIER), col(RUNS_BELOW_TIER)))
+                .orElseGet(() -> noPrevious(lines)));
+    Dataset<Row> scored =
+        Tiers.assign(totals(all), s.tiers()).withColumn(RECENCY_DAYS, recency(asOf));
+    Dataset<Row> tiered =
+        in.rfmScores()
+            .map(r -> scored.join(r.select(col(CUSTOMER_ID), col(RFM_SEGMENT)), seq(), "left"))
+            .orElse(scored)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> special =
+        special(in, tiered, asOf, s, skipped).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> points =
+        tiered
+            .join(
+                special
+                    .groupBy(col(CUSTOMER_ID))
+                    .agg(array_sort(collect_set(col(SPECIAL_GROUP))).as(SPECIAL_GROUPS)),
+                seq(),
+                "left")
+            .select(outputColumns(in.rfmScores().isPresent()));
+    Map<String, Object> summary = summary(tiered, in.previous().isPresent(), skipped);
+    long customers = (Long) summary.get("customers");
+    return new Result(
+        points,
+        special.select(col(SPECIAL_GROUP), col(CUSTOMER_ID), col(REASON)),
+        customers,
+        summary,
+        () -> {
+          special.unpersist();
+          tiered.unpersist();
+        });
+  }
+
+  /** Adds the customer type, legal kind, customer_type_points and the own purchase points. */
+  private static Dataset<Row> withCustomerType(
+      Dataset<Row> purchases, Optional<Dataset<Row>> customers, LoyaltySettings s) {
+    Column subtotal =
+        col(PURCHASE_POINTS)
+            .plus(col(WEIGHTING_POINTS))
+            .plus(col(QUANTITY_POINTS))
+            .plus(col(RECENCY_POINTS))
+            .plus(col(PERIODICITY_POINTS));
+    Dataset<Row> typed =
+        customers
+            .map(
+                c ->
+                    purchases.join(
+                        c.select(col(CUSTOMER_ID), col(CUSTOMER_TYPE), col(LEGAL_KIND)),
+                        seq(),
+                        "left"))
+            .orElseGet(
+                () ->
+                    purchases
+                        .withColumn(CUSTOMER_TYPE, lit(null).cast("string"))
+                        .withColumn(LEGAL_KIND, lit(null).cast("string")));
+    LoyaltySettings.CustomerTypes t = s.customerTypes();
+    Column kind = lower(trim(col(LEGAL_KIND)));
+    Column legal = lit(t.legal());
+    for (Map.Entry<String, Double> e : t.legalKinds().entrySet()) {
+      legal =
+          when(kind.equalTo(e.getKey().toLowerCase(java.util.Locale.ROOT)), lit(e.getValue()))
+              .otherwise(legal);
+    }
+    Column type = lower(trim(col(CUSTOMER_TYPE)));
+    Column multiplier =
+        when(type.equalTo("legal"), legal)
+            .when(type.equalTo("natural"), lit(t.natural()))
+            .otherwise(lit(1.0));
+    return typed
+        .withColumn(CUSTOMER_TYPE_POINTS, subtotal.multiply(multiplier.minus(1)))
+        .withColumn(OWN, subtotal.multiply(multiplier));
+  }
+
+  /** Each employee of a legal customer gets the share of the employer's own purchase points. */
+  private static Dataset<Row> employerShare(
+      Dataset<Row> customers, Dataset<Row> earned, double share) {
+    Dataset<Row> employers =
+        earned
+            .where(lower(trim(col(CUSTOMER_TYPE))).equalTo("legal"))
+            .select(col(CUSTOMER_ID).as(EMPLOYER_ID), col(OWN));
+    return customers
+        .where(col(EMPLOYER_ID).isNotNull())
+        .select(col(CUSTOMER_ID), col(EMPLOYER_ID))
+        .join(employers, CollectionConverters.asScala(List.of(EMPLOYER_ID)).toSeq())
+        .select(col(CUSTOMER_ID), col(OWN).multiply(share).as(EMPLOYER_SHARE_POINTS));
+  }
+
+  /** Buyers with no earlier run: previous tier null. */
+  private static Dataset<Row> noPrevious(Dataset<Row> lines) {
+    return lines
+        .sparkSession()
+        .emptyDataFrame()
+        .select(
+            lit(null).cast("string").as(CUSTOMER_ID),
+            lit(null).cast("string").as(PREVIOUS_TIER),
+            lit(null).cast("int").as(RUNS_BELOW_TIER));
+  }
+
+  /** Every family rounded to two places (missing: 0); points is their exact sum. */
+  private static Dataset<Row> totals(Dataset<Row> all) {
+    Column total = lit(0).cast(POINTS_TYPE);
+    for (String family : FAMILIES) {
+      all = all.withColumn(family, round(coalesce(col(family), lit(0.0)), 2).cast(POINTS_TYPE));
+      total = total.plus(col(family));
+    }
+    return all.withColumn(POINTS, total.cast(POINTS_TYPE));
+  }
+
+  private static Column recency(LocalDate asOf) {
+    return datediff(lit(Date.valueOf(asOf)), col(LAST_PURCHASE_DATE));
+  }
+
+  private static Dataset<Row> special(
+      Inputs in, Dataset<Row> tiered, LocalDate asOf, LoyaltySettings s, List<String> skipped) {
+    List<Dataset<Row>> groups = new ArrayList<>();
+    if (s.special().topBuyerYears() > 0) {
+      groups.add(SpecialGroups.topBuyers(in.usedInvoices(), asOf, s.special().topBuyerYears()));
+    }
+    if (in.products().isPresent() && !s.special().flags().isEmpty()) {
+      groups.add(
+          SpecialGroups.flaggedBuyers(
+              in.usedInvoices(), in.products().get(), s.special().flags(), asOf, s.windowDays()));
+    }
+    List<GroupRule> rules = new ArrayList<>();
+    for (GroupRule rule : s.special().rules()) {
+      if (rule.needsRfm() && in.rfmScores().isEmpty()) {
+        skipped.add(
+            "special group '" + rule.group() + "' (no rfm_scores for the date: run rfm first)");
+      } else {
+        rules.add(rule);
+      }
+    }
+    if (!rules.isEmpty()) {
+      groups.add(SpecialGroups.byRules(tiered, rules));
+    }
+    Dataset<Row> special =
+        tiered
+            .sparkSession()
+            .emptyDataFrame()
+            .select(
+                lit(null).cast("string").as(SPECIAL_GROUP),
+                lit(null).cast("string").as(CUSTOMER_ID),
+                lit(null).cast("string").as(REASON));
+    for (Dataset<Row> g : groups) {
+      special = special.unionByName(g);
+    }
+    return special;
+  }
+
+  private static Column[] outputColumns(boolean withRfm) {
+    List<Column> columns = new ArrayList<>();
+    for (String c : List.of(CUSTOMER_ID, POINTS, TIER, PREVIOUS_TIER, TIER_CHANGE)) {
+      columns.add(col(c));
+    }
+    columns.add(round(col(POINTS_TO_NEXT_TIER), 2).cast(POINTS_TYPE).as(POINTS_TO_NEXT_TIER));
+    columns.add(col(RUNS_BELOW_TIER));
+    for (String family : FAMILIES) {
+      columns.add(col(family));
+    }
+    columns.add(col(INTERACTION_POINTS_BY_EVENT));
+    columns.add(round(col(NET_SPEND), 2).cast(POINTS_TYPE).as(NET_SPEND));
+    for (String c :
+        List.of(
+            PURCHASE_DAYS,
+            MEDIAN_INTERVAL_DAYS,
+            INTERVAL_CV,
+            FIRST_PURCHASE_DATE,
+            LAST_PURCHASE_DATE,
+            RECENCY_DAYS,
+            CUSTOMER_TYPE,
+            LEGAL_KIND)) {
+      columns.add(col(c));
+    }
+    columns.add(withRfm ? col(RFM_SEGMENT) : lit(null).cast("string").as(RFM_SEGMENT));
+    columns.add(
+        coalesce(col(SPECIAL_GROUPS), org.apache.spark.sql.functions.array().cast("array<string>"))
+            .as(SPECIAL_GROUPS));
+    return columns.toArray(Column[]::new);
+  }
+
+  /** Customers by tier and by tier change, and what was skipped (one small aggregate). */
+  private static Map<String, Object> summary(
+      Dataset<Row> tiered, boolean hadPrevious, List<String> skipped) {
+    Map<String, Long> byTier = new TreeMap<>();
+    Map<String, Long> byChange = new TreeMap<>();
+    long customers = 0;
+    double points = 0;
+    for (Row r :
+        tiered
+            .groupBy(col(TIER), col(TIER_CHANGE))
+            .agg(count(lit(1)), sum(col(POINTS)).cast("double"))
+            .collectAsList()) {
+      long n = r.getLong(2);
+      byTier.merge(r.getString(0), n, Long::sum);
+      byChange.merge(r.getString(1), n, Long::sum);
+      customers += n;
+      points += r.isNullAt(3) ? 0 : r.getDouble(3);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("customers", customers);
+    m.put("points_total", Math.round(points * 100) / 100.0);
+    m.put("customers_by_tier", byTier);
+    m.put("customers_by_tier_change", byChange);
+    m.put("previous_run", hadPrevious);
+    m.put("rules_skipped", skipped);
+    return m;
+  }
+
+  private static Dataset<Row> outer(Dataset<Row> left, Dataset<Row> right) {
+    return left.join(right, seq(), "full_outer");
+  }
+
+  private static scala.collection.immutable.Seq<String> seq() {
+    return CollectionConverters.asScala(List.of(CUSTOMER_ID)).toSeq();
+  }
+}

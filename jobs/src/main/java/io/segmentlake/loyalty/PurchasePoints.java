@@ -1,0 +1,233 @@
+package io.segmentlake.loyalty;
+
+import static io.segmentlake.loyalty.LoyaltyColumns.*;
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import io.segmentlake.Schemas;
+import io.segmentlake.config.LoyaltySettings;
+import io.segmentlake.config.LoyaltySettings.Band;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Points from purchases, per customer. Stepped points on the net spend in the window are the base;
+ * each line carries its share of the base, and three line factors (product weights, quantity band,
+ * recency window) are applied in that order, each family's column holding what its factor added:
+ * the families add up to base x (weighted net spend / net spend). A regular-purchase bonus follows.
+ */
+final class PurchasePoints {
+  private static final String S0 = "_spend";
+  private static final String S1 = "_spend_weighted";
+  private static final String S2 = "_spend_banded";
+  private static final String S3 = "_spend_recent";
+  private static final String DAYS = "_purchase_day_list";
+  private static final String INTERVALS = "_intervals";
+  private static final String SORTED = "_sorted_intervals";
+
+  private PurchasePoints() {}
+
+  /** The product columns the weights use, when products are known. */
+  static Dataset<Row> productWeights(Dataset<Row> products) {
+    Schemas.require(products, "products", PRODUCT_ID, CATEGORY, UNIT_COST, MARGIN_RATE);
+    return products.select(
+        col(PRODUCT_ID), col(CATEGORY), col(UNIT_COST), col(MARGIN_RATE), col(QUALITY_LEVEL));
+  }
+
+  /**
+   * One row per customer with a used line up to the as-of date: first and last purchase date, net
+   * spend, purchase days and interval statistics in the window, and the purchase families.
+   */
+  static Dataset<Row> compute(
+      Dataset<Row> lines, Optional<Dataset<Row>> products, LocalDate asOf, LoyaltySettings s) {
+    Schemas.require(
+        lines, "used invoices", CUSTOMER_ID, INVOICE_TS, PRODUCT_ID, QUANTITY, UNIT_PRICE);
+    Dataset<Row> withProducts =
+        products
+            .map(
+                p ->
+                    lines
+                        .join(
+                            productWeights(p),
+                            lines.col(PRODUCT_ID).equalTo(p.col(PRODUCT_ID)),
+                            "left")
+                        .drop(p.col(PRODUCT_ID)))
+            .orElse(lines);
+    Column day = to_date(col(INVOICE_TS));
+    Column inWindow = inWindow(day, asOf, s.windowDays());
+    Column purchase = col(QUANTITY).gt(0);
+    Column amount = when(inWindow, col(QUANTITY).cast("double").multiply(col(UNIT_PRICE)));
+    Column product = products.isPresent() ? productWeight(s) : lit(1.0);
+    Column banded = product.multiply(band(abs(col(QUANTITY)), s.quantityBands()));
+    Column recent = banded.multiply(recency(datediff(lit(Date.valueOf(asOf)), day), s));
+    Dataset<Row> perCustomer =
+        withProducts
+            .groupBy(col(CUSTOMER_ID))
+            .agg(
+                min(when(purchase, day)).as(FIRST_PURCHASE_DATE),
+                max(when(purchase, day)).as(LAST_PURCHASE_DATE),
+                coalesce(sum(amount), lit(0.0)).as(S0),
+                coalesce(sum(amount.multiply(product)), lit(0.0)).as(S1),
+                coalesce(sum(amount.multiply(banded)), lit(0.0)).as(S2),
+                coalesce(sum(amount.multiply(recent)), lit(0.0)).as(S3),
+                array_sort(collect_set(when(purchase.and(inWindow), day))).as(DAYS));
+    return families(intervals(perCustomer), s);
+  }
+
+  /** Whether a date lies in the n days ending on the as-of date. */
+  static Column inWindow(Column day, LocalDate asOf, int days) {
+    return day.gt(lit(Date.valueOf(asOf.minusDays(days)))).and(day.leq(lit(Date.valueOf(asOf))));
+  }
+
+  /**
+   * The value of the band with the highest `from` at or below x; 1 below every band or for null.
+   */
+  static Column band(Column x, List<Band> bands) {
+    Column value = lit(1.0);
+    for (Band b : bands) {
+      value = when(x.geq(lit(b.from())), lit(b.value())).otherwise(value);
+    }
+    return value;
+  }
+
+  /** Stepped points of a spend: per step, its points per `per` for the part of the spend in it. */
+  static Column steps(Column spend, List<Band> steps, double per) {
+    Column points = lit(0.0);
+    for (int i = 0; i < steps.size(); i++) {
+      Column top = i + 1 < steps.size() ? least(spend, lit(steps.get(i + 1).from())) : spend;
+      Column part = greatest(lit(0.0), top.minus(lit(steps.get(i).from())));
+      points = points.plus(part.multiply(steps.get(i).value() / per));
+    }
+    return points;
+  }
+
+  private static Column productWeight(LoyaltySettings s) {
+    Column margin =
+        coalesce(
+            col(MARGIN_RATE),
+            when(col(UNIT_PRICE).gt(0), lit(1.0).minus(col(UNIT_COST).divide(col(UNIT_PRICE)))));
+    return band(margin, s.marginWeights())
+        .multiply(lookup(lower(trim(col(CATEGORY))), s.categoryWeights()))
+        .multiply(lookup(col(QUALITY_LEVEL), s.qualityWeights()));
+  }
+
+  private static <K> Column lookup(Column key, Map<K, Double> weights) {
+    Column weight = lit(1.0);
+    for (Map.Entry<K, Double> e : weights.entrySet()) {
+      Object k =
+          e.getKey() instanceof String str ? str.toLowerCase(java.util.Locale.ROOT) : e.getKey();
+      weight = when(key.equalTo(lit(k)), lit(e.getValue())).otherwise(weight);
+    }
+    return weight;
+  }
+
+  private static Column recency(Column ageDays, LoyaltySettings s) {
+    Column multiplier = lit(1.0);
+    List<Band> windows = s.recencyWindows();
+    for (int i = windows.size() - 1; i >= 0; i--) {
+      Band w = windows.get(i);
+      multiplier = when(ageDays.lt(lit(w.from())), lit(w.value())).otherwise(multiplier);
+    }
+    return multiplier;
+  }
+
+  /** Purchase days in the window, and the median and coefficient of variation of their gaps. */
+  private static Dataset<Row> intervals(Dataset<Row> perCustomer) {
+    String n = "size(" + DAYS + ")";
+    String m = "size(" + SORTED + ")";
+    String mean = "(aggregate(" + INTERVALS + ", 0D, (acc, x) -> acc + x) / " + m + ")";
+    return perCustomer
+        .withColumn(PURCHASE_DAYS, size(col(DAYS)))
+        .withColumn(
+            INTERVALS,
+            expr(
+                "CASE WHEN "
+                    + n
+                    + " >= 2 THEN zip_with(slice("
+                    + DAYS
+                    + ", 2, "
+                    + n
+                    + " - 1), slice("
+                    + DAYS
+                    + ", 1, "
+                    + n
+                    + " - 1), (a, b) -> datediff(a, b)) END"))
+        .withColumn(SORTED, array_sort(col(INTERVALS)))
+        .withColumn(
+            MEDIAN_INTERVAL_DAYS,
+            expr(
+                "CASE WHEN "
+                    + m
+                    + " % 2 = 1 THEN CAST("
+                    + SORTED
+                    + "["
+                    + m
+                    + " div 2] AS DOUBLE)"
+                    + " WHEN "
+                    + m
+                    + " > 0 THEN ("
+                    + SORTED
+                    + "["
+                    + m
+                    + " div 2 - 1] + "
+                    + SORTED
+                    + "["
+                    + m
+                    + " div 2]) / 2.0 END"))
+        .withColumn(
+            INTERVAL_CV,
+            expr(
+                "sqrt(aggregate("
+                    + INTERVALS
+                    + ", 0D, (acc, x) -> acc + (x - "
+                    + mean
+                    + ") * (x - "
+                    + mean
+                    + ")) / "
+                    + m
+                    + ") / "
+                    + mean))
+        .drop(DAYS, SORTED, INTERVALS);
+  }
+
+  private static Dataset<Row> families(Dataset<Row> c, LoyaltySettings s) {
+    Column earns = col(S0).gt(0).and(col(S3).gt(0));
+    Column base = when(earns, steps(col(S0), s.spendSteps(), s.spendPer())).otherwise(lit(0.0));
+    Column perSpend = when(earns, base.divide(col(S0))).otherwise(lit(0.0));
+    LoyaltySettings.Periodicity p = s.periodicity();
+    Column regular =
+        col(PURCHASE_DAYS)
+            .geq(p.minPurchaseDays())
+            .and(col(MEDIAN_INTERVAL_DAYS).leq(p.maxMedianIntervalDays()))
+            .and(col(INTERVAL_CV).leq(p.maxIntervalCv()));
+    return c.withColumn(NET_SPEND, col(S0))
+        .withColumn(PURCHASE_POINTS, base)
+        .withColumn(WEIGHTING_POINTS, perSpend.multiply(col(S1).minus(col(S0))))
+        .withColumn(QUANTITY_POINTS, perSpend.multiply(col(S2).minus(col(S1))))
+        .withColumn(RECENCY_POINTS, perSpend.multiply(col(S3).minus(col(S2))))
+        .withColumn(PERIODICITY_POINTS, when(regular, lit(p.bonus())).otherwise(lit(0.0)))
+        .drop(S0, S1, S2, S3);
+  }
+}

@@ -1,0 +1,144 @@
+package io.segmentlake.loyalty;
+
+import static io.segmentlake.loyalty.LoyaltyColumns.*;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_intersect;
+import static org.apache.spark.sql.functions.arrays_overlap;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.year;
+
+import io.segmentlake.Schemas;
+import io.segmentlake.config.SpecialGroupSettings.GroupRule;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/** Special customer groups: rows (special_group, customer_id, reason). */
+final class SpecialGroups {
+  static final String TOP_BUYER = "top_buyer";
+  private static final String YEAR = "_year";
+  private static final String UNITS = "_units";
+  private static final String TOP = "_top_units";
+  private static final String FLAG = "_flag";
+  private static final String PRODUCTS = "_products";
+
+  private SpecialGroups() {}
+
+  /**
+   * The top buyers by net quantity of every product in each calendar year of the last `years` up to
+   * the as-of date's (ties all kept; a net quantity of 0 or less tops nothing).
+   */
+  static Dataset<Row> topBuyers(Dataset<Row> lines, LocalDate asOf, int years) {
+    Schemas.require(lines, "used invoices", CUSTOMER_ID, INVOICE_TS, PRODUCT_ID, QUANTITY);
+    Dataset<Row> units =
+        lines
+            .withColumn(YEAR, year(to_date(col(INVOICE_TS))))
+            .where(col(YEAR).gt(asOf.getYear() - years))
+            .groupBy(col(PRODUCT_ID), col(YEAR), col(CUSTOMER_ID))
+            .agg(sum(col(QUANTITY)).as(UNITS))
+            .where(col(UNITS).gt(0));
+    return units
+        .withColumn(TOP, max(col(UNITS)).over(Window.partitionBy(col(PRODUCT_ID), col(YEAR))))
+        .where(col(UNITS).equalTo(col(TOP)))
+        .select(
+            lit(TOP_BUYER).as(SPECIAL_GROUP),
+            col(CUSTOMER_ID),
+            concat(
+                    lit("top buyer of "),
+                    col(PRODUCT_ID),
+                    lit(" in "),
+                    col(YEAR).cast("string"),
+                    lit(" ("),
+                    col(UNITS).cast("string"),
+                    lit(" units)"))
+                .as(REASON));
+  }
+
+  /** Buyers of products carrying one of the flags, in the points window: group bought_<flag>. */
+  static Dataset<Row> flaggedBuyers(
+      Dataset<Row> lines, Dataset<Row> products, List<String> flags, LocalDate asOf, int days) {
+    Schemas.require(products, "products", PRODUCT_ID, FLAGS);
+    Column wanted = array(flags.stream().map(f -> lit(f)).toArray(Column[]::new));
+    Dataset<Row> flagged =
+        products
+            .where(arrays_overlap(col(FLAGS), wanted))
+            .select(col(PRODUCT_ID), explode(array_intersect(col(FLAGS), wanted)).as(FLAG));
+    Dataset<Row> bought =
+        lines.where(
+            col(QUANTITY).gt(0).and(PurchasePoints.inWindow(to_date(col(INVOICE_TS)), asOf, days)));
+    return bought
+        .join(flagged, PRODUCT_ID)
+        .groupBy(col(CUSTOMER_ID), col(FLAG))
+        .agg(count_distinct(col(PRODUCT_ID)).as(PRODUCTS))
+        .select(
+            concat(lit("bought_"), col(FLAG)).as(SPECIAL_GROUP),
+            col(CUSTOMER_ID),
+            concat(
+                    lit("bought "),
+                    col(PRODUCTS).cast("string"),
+                    lit(" product(s) flagged '"),
+                    col(FLAG),
+                    lit("' in the points window"))
+                .as(REASON));
+  }
+
+  /** Customers matching each rule (tier, rfm_segment, recency_days, points). */
+  static Dataset<Row> byRules(Dataset<Row> customers, List<GroupRule> rules) {
+    Schemas.require(customers, "loyalty points", CUSTOMER_ID, TIER, RECENCY_DAYS, POINTS);
+    Dataset<Row> groups = null;
+    for (GroupRule rule : rules) {
+      Dataset<Row> members =
+          customers
+              .where(condition(rule))
+              .select(
+                  lit(rule.group()).as(SPECIAL_GROUP),
+                  col(CUSTOMER_ID),
+                  lit(reason(rule)).as(REASON));
+      groups = groups == null ? members : groups.unionByName(members);
+    }
+    return groups;
+  }
+
+  private static Column condition(GroupRule rule) {
+    Column c = lit(true);
+    if (!rule.tiers().isEmpty()) {
+      c = c.and(col(TIER).isin(rule.tiers().toArray()));
+    }
+    if (rule.needsRfm()) {
+      c = c.and(col(RFM_SEGMENT).isin(rule.rfmSegments().toArray()));
+    }
+    c = rule.minRecencyDays().map(d -> col(RECENCY_DAYS).geq(d)).map(c::and).orElse(c);
+    c = rule.maxRecencyDays().map(d -> col(RECENCY_DAYS).leq(d)).map(c::and).orElse(c);
+    return rule.minPoints().map(p -> col(POINTS).geq(p)).map(c::and).orElse(c);
+  }
+
+  /** The rule in words, e.g. "tier in [Gold] and rfm_segment in [Champions, Loyal]". */
+  static String reason(GroupRule rule) {
+    List<String> parts = new ArrayList<>();
+    if (!rule.tiers().isEmpty()) {
+      parts.add("tier in " + rule.tiers());
+    }
+    if (rule.needsRfm()) {
+      parts.add("rfm_segment in " + rule.rfmSegments());
+    }
+    rule.minRecencyDays().ifPresent(d -> parts.add("no purchase for " + fmt(d) + "+ days"));
+    rule.maxRecencyDays().ifPresent(d -> parts.add("bought within " + fmt(d) + " days"));
+    rule.minPoints().ifPresent(p -> parts.add("points >= " + fmt(p)));
+    return parts.isEmpty() ? "every customer" : String.join(" and ", parts);
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}

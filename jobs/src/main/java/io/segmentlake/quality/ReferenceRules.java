@@ -1,0 +1,79 @@
+package io.segmentlake.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.hash;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Classifies the rows of the optional tables (products, customers, interactions) as used, excluded
+ * or quarantined, as {@link InvoiceRules} does for invoices: values that do not parse and missing
+ * keys are quarantined, interactions after the as-of date are excluded, and a repeated key
+ * (product, customer, event id) keeps its first row and quarantines the others.
+ */
+public final class ReferenceRules {
+  private static final String EVENT_TS = "event_ts";
+  private static final String EVENT_ID = "event_id";
+
+  private ReferenceRules() {}
+
+  /** Adds row_status and row_reason to a conformed optional table. */
+  public static Dataset<Row> classify(String table, Dataset<Row> conformed, Instant cutoff) {
+    List<Column[]> rules = new ArrayList<>();
+    rules.add(RowRules.unparsable());
+    for (Contract.Column column : Contract.columns(table)) {
+      if (column.required()) {
+        rules.add(RowRules.nullKey(column.name()));
+      }
+    }
+    if (table.equals("interactions")) {
+      rules.add(InvoiceRules.afterAsOf(col(EVENT_TS), cutoff));
+    }
+    Dataset<Row> classified = RowRules.apply(conformed, rules);
+    return switch (table) {
+      case "products" -> markRepeats(classified, table, Contract.PRODUCT_ID);
+      case "customers" -> markRepeats(classified, table, Contract.CUSTOMER_ID);
+      default -> markRepeats(classified, table, EVENT_ID);
+    };
+  }
+
+  /**
+   * Among used rows with a non-null key, keeps the first of each key and quarantines the rest (rows
+   * without a key are spread by their values, not gathered in one partition).
+   */
+  private static Dataset<Row> markRepeats(Dataset<Row> rows, String table, String key) {
+    Column[] contract =
+        Contract.columns(table).stream().map(c -> col(c.name())).toArray(Column[]::new);
+    String first = "_first_of_key";
+    Column keyed =
+        col(InvoiceRules.ROW_STATUS).equalTo(InvoiceRules.USED).and(col(key).isNotNull());
+    Column repeat = keyed.and(col(first).unary_$bang());
+    return rows.withColumn(
+            first,
+            row_number()
+                .over(
+                    Window.partitionBy(col(key), when(keyed.unary_$bang(), hash(contract)))
+                        .orderBy(contract))
+                .equalTo(1))
+        .withColumn(
+            InvoiceRules.ROW_REASON,
+            when(repeat, lit("duplicate " + key)).otherwise(col(InvoiceRules.ROW_REASON)))
+        .withColumn(
+            Conformer.RAW, when(repeat, to_json(struct(contract))).otherwise(col(Conformer.RAW)))
+        .withColumn(
+            InvoiceRules.ROW_STATUS,
+            when(repeat, lit(InvoiceRules.QUARANTINED)).otherwise(col(InvoiceRules.ROW_STATUS)))
+        .drop(first);
+  }
+}

@@ -1,0 +1,61 @@
+package io.segmentlake.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** An ordered list of row rules, {condition, status, reason}: the first that matches decides. */
+final class RowRules {
+  private RowRules() {}
+
+  /** A rule that quarantines matching rows with a reason. */
+  static Column[] quarantine(Column condition, Column reason) {
+    return rule(condition, InvoiceRules.QUARANTINED, reason);
+  }
+
+  /** A rule that gives matching rows a status and a reason. */
+  static Column[] rule(Column condition, String status, Column reason) {
+    return new Column[] {condition, lit(status), reason};
+  }
+
+  /**
+   * Adds row_status and row_reason from the rules (rows no rule matches are used). The raw row
+   * becomes JSON only for rows that are not used (serialising every row would cost a pass).
+   */
+  static Dataset<Row> apply(Dataset<Row> rows, List<Column[]> rules) {
+    Column status = lit(InvoiceRules.USED);
+    Column reason = lit(null).cast("string");
+    for (int i = rules.size() - 1; i >= 0; i--) {
+      Column[] rule = rules.get(i);
+      status = when(rule[0], rule[1]).otherwise(status);
+      reason = when(rule[0], rule[2]).otherwise(reason);
+    }
+    return rows.withColumn(InvoiceRules.ROW_STATUS, status)
+        .withColumn(InvoiceRules.ROW_REASON, reason)
+        .withColumn(
+            Conformer.RAW,
+            when(
+                col(InvoiceRules.ROW_STATUS).notEqual(InvoiceRules.USED),
+                to_json(col(Conformer.RAW))));
+  }
+
+  /** The rule quarantining rows whose source values did not parse. */
+  static Column[] unparsable() {
+    return quarantine(
+        col(Conformer.UNPARSABLE).isNotNull(),
+        org.apache.spark.sql.functions.concat(lit("unparsable "), col(Conformer.UNPARSABLE)));
+  }
+
+  /** The rule quarantining rows whose key column is null or blank. */
+  static Column[] nullKey(String column) {
+    return quarantine(
+        col(column).isNull().or(org.apache.spark.sql.functions.trim(col(column)).equalTo("")),
+        lit("null " + column));
+  }
+}
