@@ -191,11 +191,13 @@ public final class LoyaltyStage {
             lit(null).cast("int").as(RUNS_BELOW_TIER));
   }
 
-  /** Every family rounded to two places (missing: 0); points is their exact sum. */
+  /** Every family rounded to two places (absent or null: 0); points is their exact sum. */
   private static Dataset<Row> totals(Dataset<Row> all) {
     Column total = lit(0).cast(POINTS_TYPE);
+    List<String> present = List.of(all.columns());
     for (String family : FAMILIES) {
-      all = all.withColumn(family, round(coalesce(col(family), lit(0.0)), 2).cast(POINTS_TYPE));
+      Column value = present.contains(family) ? coalesce(col(family), lit(0.0)) : lit(0.0);
+      all = all.withColumn(family, round(value, 2).cast(POINTS_TYPE));
       total = total.plus(col(family));
     }
     return all.withColumn(POINTS, total.cast(POINTS_TYPE));

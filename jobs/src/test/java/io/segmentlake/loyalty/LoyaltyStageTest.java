@@ -1,0 +1,281 @@
+package io.segmentlake.loyalty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segmentlake.Fixtures;
+import io.segmentlake.SharedSpark;
+import io.segmentlake.config.ConfigLoader;
+import io.segmentlake.config.LoyaltySettings;
+import io.segmentlake.config.Settings;
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loyalty rules on a hand-made base, every expected value computed by hand (README's worked
+ * example is customer W): default rules, books weighted 1.2, as of 2024-12-31.
+ */
+class LoyaltyStageTest {
+  private static final LocalDate AS_OF = LocalDate.parse("2024-12-31");
+  private static final StructType LINES =
+      new StructType()
+          .add("invoice_id", DataTypes.StringType)
+          .add("customer_id", DataTypes.StringType)
+          .add("invoice_ts", DataTypes.TimestampType)
+          .add("product_id", DataTypes.StringType)
+          .add("quantity", DataTypes.IntegerType)
+          .add("unit_price", DataTypes.DoubleType)
+          .add("channel", DataTypes.StringType);
+  private static final StructType PRODUCTS =
+      new StructType()
+          .add("product_id", DataTypes.StringType)
+          .add("category", DataTypes.StringType)
+          .add("unit_cost", DataTypes.DoubleType)
+          .add("margin_rate", DataTypes.DoubleType)
+          .add("quality_level", DataTypes.IntegerType)
+          .add("flags", DataTypes.createArrayType(DataTypes.StringType));
+  private static final StructType CUSTOMERS =
+      new StructType()
+          .add("customer_id", DataTypes.StringType)
+          .add("customer_type", DataTypes.StringType)
+          .add("legal_kind", DataTypes.StringType)
+          .add("employer_id", DataTypes.StringType)
+          .add("referred_by", DataTypes.StringType);
+  private static final StructType EVENTS =
+      new StructType()
+          .add("customer_id", DataTypes.StringType)
+          .add("event_ts", DataTypes.TimestampType)
+          .add("event_type", DataTypes.StringType);
+  private static final StructType RFM =
+      new StructType()
+          .add("customer_id", DataTypes.StringType)
+          .add("rfm_segment", DataTypes.StringType);
+
+  @BeforeAll
+  static void spark() {
+    SharedSpark.session();
+  }
+
+  static LoyaltySettings settings(String... sets) {
+    List<String> all = new ArrayList<>(List.of("loyalty.weights.category.books=1.2"));
+    all.addAll(Arrays.asList(sets));
+    return Settings.from(ConfigLoader.load(Optional.empty(), all)).loyalty();
+  }
+
+  private static Timestamp ts(String localDateTime) {
+    return Timestamp.valueOf(LocalDateTime.parse(localDateTime));
+  }
+
+  private static Row line(
+      String invoice, String customer, String day, String product, int qty, double price) {
+    return line(invoice, customer, day, product, qty, price, "store");
+  }
+
+  private static Row line(
+      String invoice,
+      String customer,
+      String day,
+      String product,
+      int qty,
+      double price,
+      String channel) {
+    return RowFactory.create(invoice, customer, ts(day + "T12:00"), product, qty, price, channel);
+  }
+
+  private static Row event(String customer, String at, String type) {
+    return RowFactory.create(customer, ts(at), type);
+  }
+
+  private static Dataset<Row> lines() {
+    List<Row> rows =
+        new ArrayList<>(
+            List.of(
+                // W, a private company: the worked example.
+                line("w1", "W", "2024-12-01", "P1", 20, 10, "web"),
+                line("w2", "W", "2024-08-01", "P2", 1, 900),
+                line("w3", "W", "2024-03-01", "P1", 60, 10),
+                line("w4", "W", "2024-03-10", "P1", -10, 10),
+                line("w0", "W", "2023-06-01", "P2", 1, 500),
+                // Q buys every 30 days; I buys in bursts.
+                line("q1", "Q", "2024-10-01", "P9", 1, 100),
+                line("q2", "Q", "2024-10-31", "P9", 1, 100),
+                line("q3", "Q", "2024-11-30", "P9", 1, 100),
+                line("q4", "Q", "2024-12-30", "P9", 1, 100),
+                line("i1", "I", "2024-12-01", "P9", 1, 10),
+                line("i2", "I", "2024-12-02", "P9", 1, 10),
+                line("i3", "I", "2024-12-30", "P9", 1, 10),
+                line("i4", "I", "2024-12-31", "P9", 1, 10),
+                // R, referred by W, bought once; X only returned goods.
+                line("r1", "R", "2024-11-15", "P9", 1, 50),
+                line("x1", "X", "2024-06-01", "P9", -1, 30)));
+    return Fixtures.rows(LINES, rows);
+  }
+
+  private static LoyaltyStage.Inputs inputs() {
+    Dataset<Row> products =
+        Fixtures.rows(
+            PRODUCTS,
+            List.of(
+                RowFactory.create("P1", "books", 6.0, null, 3, new String[0]),
+                RowFactory.create("P2", "electronics", null, 0.2, 5, new String[] {"special"})));
+    Dataset<Row> customers =
+        Fixtures.rows(
+            CUSTOMERS,
+            List.of(
+                RowFactory.create("W", "legal", "private", null, null),
+                RowFactory.create("E", "natural", null, "W", null),
+                RowFactory.create("R", "natural", null, null, "W"),
+                RowFactory.create("R2", "natural", null, null, "W"),
+                RowFactory.create("C", "natural", null, null, null)));
+    List<Row> events =
+        new ArrayList<>(
+            List.of(
+                event("W", "2024-12-05T09:00", "club_login"),
+                event("W", "2024-12-05T10:00", "club_login"),
+                event("W", "2024-12-05T11:00", "club_login"),
+                event("W", "2024-12-06T09:00", "club_login"),
+                event("W", "2024-12-07T09:00", "news_read"),
+                event("W", "2024-12-07T09:05", "news_read"),
+                event("W", "2024-12-07T09:10", "News_Read"),
+                event("W", "2024-11-10T09:00", "referral"),
+                event("C", "2024-07-01T09:00", "club_login"),
+                event("C", "2024-07-01T21:00", "club_login"),
+                event("C", "2023-07-01T09:00", "club_login"),
+                event("C", "2024-07-02T09:00", "web_visit")));
+    for (int day = 1; day <= 25; day++) {
+      events.add(event("C", String.format("2024-06-%02dT20:00", day), "club_login"));
+    }
+    Dataset<Row> rfm =
+        Fixtures.rows(
+            RFM, List.of(RowFactory.create("W", "Lost"), RowFactory.create("Q", "Champions")));
+    return new LoyaltyStage.Inputs(
+        lines(),
+        Optional.of(products),
+        Optional.of(customers),
+        Optional.of(Fixtures.rows(EVENTS, events)),
+        Optional.of(rfm),
+        Optional.empty());
+  }
+
+  private static Map<String, Row> byCustomer(Dataset<Row> points) {
+    return points.collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs("customer_id"), r -> r));
+  }
+
+  private static String families(Row r) {
+    StringBuilder s = new StringBuilder();
+    for (String family : LoyaltyColumns.FAMILIES) {
+      s.append(((BigDecimal) r.getAs(family)).toPlainString()).append(' ');
+    }
+    return s.append("= ").append(((BigDecimal) r.getAs("points")).toPlainString()).toString();
+  }
+
+  @Test
+  void everyRuleFamilyByHand() {
+    LoyaltySettings s =
+        settings(
+            "loyalty.special.rules=[{group = big, min-points = 60},"
+                + " {group = lapsed, min-recency-days = 20, rfm-segments = [Lost]}]");
+    LoyaltyStage.Result result = LoyaltyStage.run(inputs(), AS_OF, s);
+    Map<String, Row> c = byCustomer(result.points());
+    // Families: purchase, weighting, quantity band, recency, periodicity, customer type,
+    // interactions, employer share. W: net spend 1,600 -> 10 + 600 x 1.5 / 100 = 19 base points;
+    // 19/1600 per unit of spend times (weighted - unweighted) spend for each factor in turn;
+    // x 1.1 (private company); web purchase 3 + logins 2 (once a day) + reads 1.5 + referral 25.
+    assertThat(families(c.get("W"))).isEqualTo("19.00 3.73 2.66 4.08 0.00 2.95 31.50 0.00 = 63.92");
+    // Q: 4 purchases 30 days apart -> regular-purchase bonus 50; no product data, no type.
+    assertThat(families(c.get("Q"))).isEqualTo("4.00 0.00 0.00 1.70 50.00 0.00 0.00 0.00 = 55.70");
+    assertThat((Double) c.get("Q").getAs("median_interval_days")).isEqualTo(30.0);
+    assertThat((Double) c.get("Q").getAs("interval_cv")).isEqualTo(0.0);
+    // I: gaps 1, 28, 1: median 1 but a CV of 1.27, so no bonus.
+    assertThat(families(c.get("I"))).isEqualTo("0.40 0.00 0.00 0.20 0.00 0.00 0.00 0.00 = 0.60");
+    assertThat((Double) c.get("I").getAs("median_interval_days")).isEqualTo(1.0);
+    assertThat((Double) c.get("I").getAs("interval_cv")).isCloseTo(1.2728, within(1e-4));
+    // C: 25 logins in June capped at 20, two on 1 July count once; 2023 and web visits earn none.
+    assertThat(families(c.get("C"))).isEqualTo("0.00 0.00 0.00 0.00 0.00 0.00 21.00 0.00 = 21.00");
+    // E: an employee of W gets 10 % of W's purchase points (29.469 x 1.1).
+    assertThat(families(c.get("E"))).isEqualTo("0.00 0.00 0.00 0.00 0.00 0.00 0.00 3.24 = 3.24");
+    assertThat(families(c.get("R"))).isEqualTo("0.50 0.00 0.00 0.25 0.00 0.00 0.00 0.00 = 0.75");
+    // X only returned goods: in the base, with nothing earned.
+    assertThat(families(c.get("X"))).isEqualTo("0.00 0.00 0.00 0.00 0.00 0.00 0.00 0.00 = 0.00");
+    assertThat(c).doesNotContainKey("R2");
+
+    Row w = c.get("W");
+    Map<String, Double> byEvent = w.getJavaMap(w.fieldIndex("interaction_points_by_event"));
+    assertThat(byEvent)
+        .containsOnly(
+            Map.entry("web_purchase", 3.0),
+            Map.entry("club_login", 2.0),
+            Map.entry("news_read", 1.5),
+            Map.entry("referral", 25.0));
+    assertThat(w.<String>getAs("tier")).isEqualTo("Bronze");
+    assertThat(w.<String>getAs("tier_change")).isEqualTo("new");
+    assertThat(w.<BigDecimal>getAs("points_to_next_tier")).isEqualByComparingTo("136.08");
+    assertThat(w.<Date>getAs("first_purchase_date")).isEqualTo(Date.valueOf("2023-06-01"));
+    assertThat(w.<Integer>getAs("recency_days")).isEqualTo(30);
+    assertThat(c.get("X").<String>getAs("tier")).isEqualTo("None");
+    assertThat(c.get("X").<BigDecimal>getAs("points_to_next_tier")).isEqualByComparingTo("1");
+    List<String> groups = w.getList(w.fieldIndex("special_groups"));
+    assertThat(groups).containsExactly("big", "bought_special", "lapsed", "top_buyer");
+    assertThat(result.customers()).isEqualTo(7);
+    assertThat(result.summary().get("rules_skipped")).isEqualTo(List.of());
+  }
+
+  @Test
+  void specialGroupsWithReasonsAndTiesKept() {
+    LoyaltySettings s = settings("loyalty.special.rules=[]");
+    List<String> rows =
+        LoyaltyStage.run(inputs(), AS_OF, s).special().collectAsList().stream()
+            .map(r -> r.getString(0) + " " + r.getString(1) + ": " + r.getString(2))
+            .sorted()
+            .toList();
+    assertThat(rows)
+        .containsExactly(
+            "bought_special W: bought 1 product(s) flagged 'special' in the points window",
+            "top_buyer I: top buyer of P9 in 2024 (4 units)",
+            "top_buyer Q: top buyer of P9 in 2024 (4 units)",
+            "top_buyer W: top buyer of P1 in 2024 (70 units)",
+            "top_buyer W: top buyer of P2 in 2023 (1 units)",
+            "top_buyer W: top buyer of P2 in 2024 (1 units)");
+  }
+
+  @Test
+  void missingOptionalTablesSkipTheirRulesAndSaySo() {
+    LoyaltyStage.Inputs full = inputs();
+    LoyaltyStage.Inputs bare =
+        new LoyaltyStage.Inputs(
+            full.usedInvoices(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    LoyaltyStage.Result result = LoyaltyStage.run(bare, AS_OF, settings());
+    Map<String, Row> c = byCustomer(result.points());
+    // W without product weights and customer type: base 19 with quantity band and recency only.
+    // Spend 1,600; banded 200 x 1.1 + 900 + 600 x 1.25 - 100 = 1,770; recent 330 + 1,080 + 650 =
+    // 2,060.
+    assertThat(families(c.get("W"))).isEqualTo("19.00 0.00 2.02 3.44 0.00 0.00 3.00 0.00 = 27.46");
+    assertThat(c).doesNotContainKeys("C", "E");
+    assertThat((List<?>) result.summary().get("rules_skipped")).hasSize(5);
+  }
+
+  private static org.assertj.core.data.Offset<Double> within(double d) {
+    return org.assertj.core.data.Offset.offset(d);
+  }
+}
