@@ -112,7 +112,7 @@ class CliTest {
     assertThat(cli(out, "rfm", "--set", "rfm.binz=3")).isEqualTo(2);
     assertThat(cli(out, "rfm", "--as-of", "31/12/2025")).isEqualTo(2);
     assertThat(cli(out, "rfm", "--config", out.resolve("missing.conf").toString())).isEqualTo(2);
-    assertThat(cli(out, "loyalty")).isEqualTo(2);
+    assertThat(cli(out, "clusters")).isEqualTo(2);
   }
 
   @Test
@@ -129,6 +129,66 @@ class CliTest {
                 "input.invoices.columns.quantity=qty"))
         .isEqualTo(3);
     assertThat(Files.exists(out.resolve("rfm_scores"))).isFalse();
+  }
+
+  @Test
+  void loyaltyAfterRfmThenRunOnALaterDateCarriesTiersForward(@TempDir Path out) throws Exception {
+    assertThat(cli(out, "rfm", "--as-of", "2025-06-30")).isEqualTo(0);
+    assertThat(cli(out, "loyalty", "--as-of", "2025-06-30")).isEqualTo(0);
+    JsonNode june = manifest(out, "2025-06-30");
+    assertThat(june.get("command").asText()).isEqualTo("loyalty");
+    assertThat(june.at("/loyalty/rules_skipped").size()).isZero();
+    assertThat(june.at("/loyalty/previous_run").asBoolean()).isFalse();
+    assertThat(june.at("/row_counts/interactions/read").asLong()).isPositive();
+    Dataset<Row> first = table(out, "loyalty_points");
+    assertThat(first.where("tier_change <> 'new'").count()).isZero();
+
+    assertThat(cli(out, "run", "--as-of", "2025-12-31")).isEqualTo(0);
+    JsonNode dec = manifest(out, "2025-12-31");
+    assertThat(dec.at("/loyalty/previous_run_date").asText()).isEqualTo("2025-06-30");
+    Dataset<Row> points = table(out, "loyalty_points").where("as_of_date = '2025-12-31'");
+    long customers = dec.at("/loyalty/customers").asLong();
+    assertThat(points.count()).isEqualTo(customers).isPositive();
+    assertThat(points.select("customer_id").distinct().count()).isEqualTo(customers);
+    // The families add up to the points, exactly (decimals).
+    assertThat(
+            points
+                .where(
+                    "points <> purchase_points + weighting_points + quantity_band_points"
+                        + " + recency_points + periodicity_points + customer_type_points"
+                        + " + interaction_points + employer_share_points")
+                .count())
+        .isZero();
+    assertThat(points.where("tier_change = 'up'").count()).isPositive();
+    assertThat(points.where("tier_change = 'same'").count()).isPositive();
+    // With two runs of grace, nobody drops from June to December in one run.
+    assertThat(points.where("tier_change = 'down'").count()).isZero();
+    assertThat(points.where("tier = 'Gold' and points < 500").count())
+        .isEqualTo(points.where("tier = 'Gold' and runs_below_tier > 0").count());
+    Dataset<Row> special = table(out, "special_customers").where("as_of_date = '2025-12-31'");
+    assertThat(
+            special.select("special_group").distinct().collectAsList().stream()
+                .map(r -> r.getString(0))
+                .toList())
+        .contains("top_buyer", "bought_high_margin", "vip", "lapsed");
+    assertThat(special.where("reason is null or customer_id is null").count()).isZero();
+    assertThat(
+            points
+                .where("array_contains(special_groups, 'vip')")
+                .where("tier <> 'Gold' or rfm_segment not in ('Champions', 'Loyal')")
+                .count())
+        .isZero();
+    assertThat(dec.at("/tables_written/special_customers/rows").asLong())
+        .isEqualTo(special.count());
+  }
+
+  @Test
+  void loyaltyWithoutRfmScoresSkipsTheRulesThatNeedThem(@TempDir Path out) throws Exception {
+    assertThat(cli(out, "loyalty", "--as-of", "2025-12-31")).isEqualTo(0);
+    JsonNode m = manifest(out, "2025-12-31");
+    assertThat(m.at("/loyalty/rules_skipped").toString())
+        .contains("vip", "lapsed", "run rfm first");
+    assertThat(table(out, "special_customers").where("special_group = 'vip'").count()).isZero();
   }
 
   @Test
