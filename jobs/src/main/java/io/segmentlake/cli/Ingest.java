@@ -54,7 +54,11 @@ record Ingest(TableSource source, Dataset<Row> classified, RowCounts counts) {
         classify(
             source,
             raw.get(),
-            conformed -> ReferenceRules.classify(table, conformed, cutoff(settings, asOf)),
+            conformed ->
+                ReferenceRules.classify(table, conformed, cutoff(settings, asOf))
+                    // Event ids only identify repeats (a repeat's raw row keeps its id); the
+                    // stages do not read them, so they are not cached.
+                    .drop("event_id"),
             progress));
   }
 

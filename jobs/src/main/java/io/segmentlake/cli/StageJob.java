@@ -41,6 +41,7 @@ final class StageJob {
   private final List<Ingest> ingested = new ArrayList<>();
   private final Map<String, Object> inputs = new LinkedHashMap<>();
   private final Map<String, Object> rowCounts = new LinkedHashMap<>();
+  private RunManifest manifest;
 
   StageJob(Settings settings, LocalDate asOf, String command) {
     this.settings = settings;
@@ -64,7 +65,7 @@ final class StageJob {
             spark.version(),
             spark.sparkContext().master(),
             ready));
-    RunManifest manifest = new RunManifest(command, asOf, runId, settings, spark.version());
+    manifest = new RunManifest(command, asOf, runId, settings, spark.version());
     manifest.put("session_ready_seconds", ready);
     manifest.put("inputs", inputs);
     manifest.put("row_counts", rowCounts);
@@ -73,7 +74,7 @@ final class StageJob {
     try {
       Publisher publisher =
           new Publisher(spark, settings.outputRoot(), settings.outputRowsPerFile(), asOf, runId);
-      stageTables(spark, manifest, publisher);
+      stageTables(spark, publisher);
       publisher.commit();
       manifest.stage("publish", progress.done("publish", "run marker " + runLog.marker()));
       Map<String, Object> done = manifest.finish("published", null);
@@ -88,14 +89,13 @@ final class StageJob {
   }
 
   /** Ingests, applies the gates, runs the stages and writes every table to staging. */
-  private void stageTables(SparkSession spark, RunManifest manifest, Publisher publisher) {
+  private void stageTables(SparkSession spark, Publisher publisher) {
     Ingest invoices = ingest(Ingest.invoices(spark, settings, asOf, progress));
-    manifest.stage("ingest", progress.last());
     boolean rfmHere = !command.equals("loyalty");
     Optional<RfmStage.Result> rfm =
-        rfmHere ? Optional.of(rfm(invoices, manifest, publisher)) : Optional.empty();
+        rfmHere ? Optional.of(rfm(invoices, publisher)) : Optional.empty();
     if (!command.equals("rfm")) {
-      loyalty(spark, invoices, rfm.map(RfmStage.Result::scores), manifest, publisher);
+      loyalty(spark, invoices, rfm.map(RfmStage.Result::scores), publisher);
     }
     rfm.ifPresent(r -> r.release().run());
 
@@ -115,7 +115,7 @@ final class StageJob {
     }
   }
 
-  private RfmStage.Result rfm(Ingest invoices, RunManifest manifest, Publisher publisher) {
+  private RfmStage.Result rfm(Ingest invoices, Publisher publisher) {
     progress.start();
     RfmStage.Result rfm = RfmStage.run(invoices.used(), asOf, settings.rfm());
     manifest.table(
@@ -128,11 +128,7 @@ final class StageJob {
   }
 
   private void loyalty(
-      SparkSession spark,
-      Ingest invoices,
-      Optional<Dataset<Row>> rfmHere,
-      RunManifest manifest,
-      Publisher publisher) {
+      SparkSession spark, Ingest invoices, Optional<Dataset<Row>> rfmHere, Publisher publisher) {
     Map<String, Optional<Dataset<Row>>> tables = new LinkedHashMap<>();
     for (String table : OPTIONAL_TABLES) {
       tables.put(
@@ -180,10 +176,13 @@ final class StageJob {
   }
 
   /**
-   * Records an ingested table in the manifest, applies its gate and keeps it for the quarantine.
+   * Records an ingested table and its ingest time in the manifest ("ingest" for the invoices,
+   * "ingest_<table>" for the others), applies its gate and keeps it for the quarantine.
    */
   private Ingest ingest(Ingest in) {
-    inputs.put(in.source().table(), in.source().toManifest());
+    String table = in.source().table();
+    manifest.stage(table.equals("invoices") ? "ingest" : "ingest_" + table, progress.last());
+    inputs.put(table, in.source().toManifest());
     rowCounts.put(in.source().table(), in.counts().toManifest());
     in.checkGate(settings);
     ingested.add(in);

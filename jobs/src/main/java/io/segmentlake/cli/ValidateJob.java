@@ -1,11 +1,10 @@
 package io.segmentlake.cli;
 
 import io.segmentlake.config.Settings;
-import io.segmentlake.config.TableSource;
-import io.segmentlake.lake.LakeReader;
-import io.segmentlake.quality.Conformer;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /** `validate`: checks config and inputs and prints the data-quality report, writing nothing. */
@@ -15,25 +14,18 @@ final class ValidateJob {
   static int run(Settings settings, LocalDate asOf) {
     Progress progress = new Progress();
     SparkSession spark = Sessions.open(settings);
-    LakeReader reader = new LakeReader(spark);
+    List<Ingest> tables =
+        new ArrayList<>(List.of(Ingest.invoices(spark, settings, asOf, progress)));
     for (String table : List.of("products", "customers", "interactions")) {
-      TableSource source = settings.inputs().get(table);
-      reader
-          .optional(source)
-          .ifPresentOrElse(
-              rows -> {
-                long n = Conformer.conform(rows, source).count();
-                Progress.log(
-                    source.describe() + ": " + Progress.n(n) + " rows, contract columns ok");
-              },
-              () ->
-                  Progress.log(
-                      source.describe() + ": absent (optional; features using it are skipped)"));
+      Optional<Ingest> in = Ingest.optional(spark, settings, table, asOf, progress);
+      in.ifPresent(tables::add);
     }
-    Ingest ingest = Ingest.invoices(spark, settings, asOf, progress);
-    Progress.log("invoices excluded by reason: " + ingest.counts().excluded());
-    Progress.log("invoices quarantined by reason: " + ingest.counts().quarantined());
-    ingest.checkGate(settings);
+    for (Ingest in : tables) {
+      String table = in.source().table();
+      Progress.log(table + " excluded by reason: " + in.counts().excluded());
+      Progress.log(table + " quarantined by reason: " + in.counts().quarantined());
+    }
+    tables.forEach(in -> in.checkGate(settings));
     Progress.log("validate: ok for as-of " + asOf + " (nothing written)");
     return 0;
   }

@@ -81,25 +81,15 @@ final class InteractionPoints {
             purchases.col(FIRST_PURCHASE_DATE).as(DAY));
   }
 
-  /** Capped points per customer from events (customer_id, event, day) of any source. */
-  static Dataset<Row> points(
-      List<Dataset<Row>> sources, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
-    Dataset<Row> events = sources.get(0);
-    for (Dataset<Row> more : sources.subList(1, sources.size())) {
-      events = events.unionByName(more);
-    }
-    events =
-        events.where(
-            PurchasePoints.inWindow(col(DAY), asOf, windowDays)
-                .and(col(EVENT).isin(rules.stream().map(InteractionRule::event).toArray())));
+  /**
+   * Capped points per customer and event kind from events (customer_id, event, day) of one source.
+   * Each source is aggregated on its own, so that a source already partitioned by customer (the
+   * invoices, the interactions) is not shuffled.
+   */
+  static Dataset<Row> perEvent(
+      Dataset<Row> events, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
     Object[] oncePerDay =
         rules.stream().filter(InteractionRule::isOncePerDay).map(InteractionRule::event).toArray();
-    Column once = col(EVENT).isin(oncePerDay);
-    Dataset<Row> counted =
-        events
-            .where(once)
-            .dropDuplicates(CUSTOMER_ID, EVENT, DAY)
-            .unionByName(events.where(once.unary_$bang()));
     Column bucket = lit(null).cast("timestamp");
     Column cap = lit(0);
     Column perEvent = lit(0.0);
@@ -109,14 +99,26 @@ final class InteractionPoints {
       cap = when(is, lit(rule.cap())).otherwise(cap);
       perEvent = when(is, lit(rule.points())).otherwise(perEvent);
     }
-    return counted
-        .withColumn(BUCKET, bucket)
-        .groupBy(col(CUSTOMER_ID), col(EVENT), col(BUCKET))
+    return events
+        .where(
+            PurchasePoints.inWindow(col(DAY), asOf, windowDays)
+                .and(col(EVENT).isin(rules.stream().map(InteractionRule::event).toArray())))
+        .groupBy(col(CUSTOMER_ID), col(EVENT), col(DAY))
         .agg(count(lit(1)).as(COUNTED))
-        .withColumn(EARNED, least(col(COUNTED), cap).multiply(perEvent))
+        .withColumn(COUNTED, when(col(EVENT).isin(oncePerDay), lit(1L)).otherwise(col(COUNTED)))
+        .groupBy(col(CUSTOMER_ID), col(EVENT), bucket.as(BUCKET))
+        .agg(sum(col(COUNTED)).as(COUNTED))
         .groupBy(col(CUSTOMER_ID), col(EVENT))
-        .agg(sum(col(EARNED)).as(EARNED))
-        .groupBy(col(CUSTOMER_ID))
+        .agg(sum(least(col(COUNTED), cap).multiply(perEvent)).as(EARNED));
+  }
+
+  /** Interaction points per customer, in all and by event kind, from the per-source results. */
+  static Dataset<Row> points(List<Dataset<Row>> perEvent) {
+    Dataset<Row> all = perEvent.get(0);
+    for (Dataset<Row> more : perEvent.subList(1, perEvent.size())) {
+      all = all.unionByName(more);
+    }
+    return all.groupBy(col(CUSTOMER_ID))
         .agg(
             sum(col(EARNED)).as(INTERACTION_POINTS),
             map_from_entries(collect_list(struct(col(EVENT), col(EARNED))))

@@ -65,14 +65,24 @@ public final class LoyaltyStage {
   public static Result run(Inputs in, LocalDate asOf, LoyaltySettings s) {
     List<String> skipped = new ArrayList<>();
     Dataset<Row> lines = in.usedInvoices();
-    Dataset<Row> purchases = PurchasePoints.compute(lines, in.products(), asOf, s);
-    Dataset<Row> earned = withCustomerType(purchases, in.customers(), s);
+    Dataset<Row> earned =
+        withCustomerType(
+                PurchasePoints.compute(
+                    PurchasePoints.invoices(lines, in.products(), asOf, s), asOf, s),
+                in.customers(),
+                s)
+            .persist(StorageLevel.MEMORY_AND_DISK());
 
     List<Dataset<Row>> events = new ArrayList<>(List.of(InteractionPoints.webPurchases(lines)));
     in.interactions().map(InteractionPoints::fromInteractions).ifPresent(events::add);
-    in.customers().map(c -> InteractionPoints.referrals(c, purchases)).ifPresent(events::add);
+    in.customers().map(c -> InteractionPoints.referrals(c, earned)).ifPresent(events::add);
     Dataset<Row> all =
-        outer(earned, InteractionPoints.points(events, s.interactions(), asOf, s.windowDays()));
+        outer(
+            earned.drop(OWN),
+            InteractionPoints.points(
+                events.stream()
+                    .map(e -> InteractionPoints.perEvent(e, s.interactions(), asOf, s.windowDays()))
+                    .toList()));
     if (in.customers().isPresent()) {
       all = outer(all, employerShare(in.customers().get(), earned, s.employerShare()));
     } else {
@@ -123,6 +133,7 @@ public final class LoyaltyStage {
         () -> {
           special.unpersist();
           tiered.unpersist();
+          earned.unpersist();
         });
   }
 

@@ -3,6 +3,7 @@ package io.segmentlake.loyalty;
 import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
@@ -39,6 +40,8 @@ import org.apache.spark.sql.Row;
  * the families add up to base x (weighted net spend / net spend). A regular-purchase bonus follows.
  */
 final class PurchasePoints {
+  private static final String DAY = "_day";
+  private static final String PURCHASE = "_has_purchase";
   private static final String S0 = "_spend";
   private static final String S1 = "_spend_weighted";
   private static final String S2 = "_spend_banded";
@@ -57,42 +60,72 @@ final class PurchasePoints {
   }
 
   /**
-   * One row per customer with a used line up to the as-of date: first and last purchase date, net
-   * spend, purchase days and interval statistics in the window, and the purchase families.
+   * One row per customer, invoice and day (lines summed, which leaves the per-customer aggregate
+   * fewer rows): whether it holds a purchase, and the net amount in the window unweighted and after
+   * each line factor in turn. The lines are partitioned by customer, so this needs no shuffle.
    */
-  static Dataset<Row> compute(
+  static Dataset<Row> invoices(
       Dataset<Row> lines, Optional<Dataset<Row>> products, LocalDate asOf, LoyaltySettings s) {
     Schemas.require(
-        lines, "used invoices", CUSTOMER_ID, INVOICE_TS, PRODUCT_ID, QUANTITY, UNIT_PRICE);
+        lines,
+        "used invoices",
+        CUSTOMER_ID,
+        INVOICE_ID,
+        INVOICE_TS,
+        PRODUCT_ID,
+        QUANTITY,
+        UNIT_PRICE,
+        CHANNEL);
     Dataset<Row> withProducts =
         products
             .map(
                 p ->
                     lines
                         .join(
-                            productWeights(p),
+                            broadcast(productWeights(p)),
                             lines.col(PRODUCT_ID).equalTo(p.col(PRODUCT_ID)),
                             "left")
                         .drop(p.col(PRODUCT_ID)))
             .orElse(lines);
     Column day = to_date(col(INVOICE_TS));
-    Column inWindow = inWindow(day, asOf, s.windowDays());
     Column purchase = col(QUANTITY).gt(0);
-    Column amount = when(inWindow, col(QUANTITY).cast("double").multiply(col(UNIT_PRICE)));
+    Column amount =
+        when(
+            inWindow(day, asOf, s.windowDays()),
+            col(QUANTITY).cast("double").multiply(col(UNIT_PRICE)));
     Column product = products.isPresent() ? productWeight(s) : lit(1.0);
     Column banded = product.multiply(band(abs(col(QUANTITY)), s.quantityBands()));
     Column recent = banded.multiply(recency(datediff(lit(Date.valueOf(asOf)), day), s));
+    return withProducts
+        .groupBy(col(CUSTOMER_ID), col(INVOICE_ID), day.as(DAY))
+        .agg(
+            max(purchase).as(PURCHASE),
+            sum(amount).as(S0),
+            sum(amount.multiply(product)).as(S1),
+            sum(amount.multiply(banded)).as(S2),
+            sum(amount.multiply(recent)).as(S3));
+  }
+
+  /**
+   * One row per customer with a used line up to the as-of date: first and last purchase date, net
+   * spend, purchase days and interval statistics in the window, and the purchase families.
+   */
+  static Dataset<Row> compute(Dataset<Row> invoices, LocalDate asOf, LoyaltySettings s) {
+    Column purchase = col(PURCHASE);
+    Column day = col(DAY);
     Dataset<Row> perCustomer =
-        withProducts
+        invoices
             .groupBy(col(CUSTOMER_ID))
             .agg(
                 min(when(purchase, day)).as(FIRST_PURCHASE_DATE),
                 max(when(purchase, day)).as(LAST_PURCHASE_DATE),
-                coalesce(sum(amount), lit(0.0)).as(S0),
-                coalesce(sum(amount.multiply(product)), lit(0.0)).as(S1),
-                coalesce(sum(amount.multiply(banded)), lit(0.0)).as(S2),
-                coalesce(sum(amount.multiply(recent)), lit(0.0)).as(S3),
-                array_sort(collect_set(when(purchase.and(inWindow), day))).as(DAYS));
+                coalesce(sum(col(S0)), lit(0.0)).as(S0),
+                coalesce(sum(col(S1)), lit(0.0)).as(S1),
+                coalesce(sum(col(S2)), lit(0.0)).as(S2),
+                coalesce(sum(col(S3)), lit(0.0)).as(S3),
+                array_sort(
+                        collect_set(when(purchase.and(inWindow(day, asOf, s.windowDays())), day)))
+                    .as(DAYS));
     return families(intervals(perCustomer), s);
   }
 

@@ -4,6 +4,7 @@ import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_intersect;
 import static org.apache.spark.sql.functions.arrays_overlap;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count_distinct;
@@ -22,7 +23,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
+import scala.jdk.javaapi.CollectionConverters;
 
 /** Special customer groups: rows (special_group, customer_id, reason). */
 final class SpecialGroups {
@@ -48,8 +49,11 @@ final class SpecialGroups {
             .groupBy(col(PRODUCT_ID), col(YEAR), col(CUSTOMER_ID))
             .agg(sum(col(QUANTITY)).as(UNITS))
             .where(col(UNITS).gt(0));
+    // The top per product and year from a partial aggregate (a few rows per product), broadcast
+    // back: the per-customer units are never shuffled.
+    Dataset<Row> top = units.groupBy(col(PRODUCT_ID), col(YEAR)).agg(max(col(UNITS)).as(TOP));
     return units
-        .withColumn(TOP, max(col(UNITS)).over(Window.partitionBy(col(PRODUCT_ID), col(YEAR))))
+        .join(broadcast(top), CollectionConverters.asScala(List.of(PRODUCT_ID, YEAR)).toSeq())
         .where(col(UNITS).equalTo(col(TOP)))
         .select(
             lit(TOP_BUYER).as(SPECIAL_GROUP),

@@ -42,30 +42,33 @@ public final class ReferenceRules {
     }
     Dataset<Row> classified = RowRules.apply(conformed, rules);
     return switch (table) {
-      case "products" -> markRepeats(classified, table, Contract.PRODUCT_ID);
-      case "customers" -> markRepeats(classified, table, Contract.CUSTOMER_ID);
-      default -> markRepeats(classified, table, EVENT_ID);
+      case "products" -> markRepeats(classified, table, Contract.PRODUCT_ID, Contract.PRODUCT_ID);
+      case "customers" ->
+          markRepeats(classified, table, Contract.CUSTOMER_ID, Contract.CUSTOMER_ID);
+      default -> markRepeats(classified, table, Contract.CUSTOMER_ID, EVENT_ID);
     };
   }
 
   /**
    * Among used rows with a non-null key, keeps the first of each key and quarantines the rest (rows
-   * without a key are spread by their values, not gathered in one partition).
+   * without a key are spread by their values, not gathered in one partition). The result is
+   * hash-partitioned by the partition column (customer_id for customers and interactions), so the
+   * per-customer work on it needs no further shuffle. An event id repeats within one customer.
    */
-  private static Dataset<Row> markRepeats(Dataset<Row> rows, String table, String key) {
+  private static Dataset<Row> markRepeats(
+      Dataset<Row> rows, String table, String partitionColumn, String key) {
     Column[] contract =
         Contract.columns(table).stream().map(c -> col(c.name())).toArray(Column[]::new);
     String first = "_first_of_key";
     Column keyed =
         col(InvoiceRules.ROW_STATUS).equalTo(InvoiceRules.USED).and(col(key).isNotNull());
     Column repeat = keyed.and(col(first).unary_$bang());
-    return rows.withColumn(
-            first,
-            row_number()
-                .over(
-                    Window.partitionBy(col(key), when(keyed.unary_$bang(), hash(contract)))
-                        .orderBy(contract))
-                .equalTo(1))
+    Column[] partition = {
+      col(partitionColumn), col(key), when(keyed.unary_$bang(), hash(contract))
+    };
+    return rows.repartition(col(partitionColumn))
+        .withColumn(
+            first, row_number().over(Window.partitionBy(partition).orderBy(contract)).equalTo(1))
         .withColumn(
             InvoiceRules.ROW_REASON,
             when(repeat, lit("duplicate " + key)).otherwise(col(InvoiceRules.ROW_REASON)))

@@ -26,7 +26,8 @@ final class RowRules {
 
   /**
    * Adds row_status and row_reason from the rules (rows no rule matches are used). The raw row
-   * becomes JSON only for rows that are not used (serialising every row would cost a pass).
+   * becomes JSON only for rows that are not used (serialising every row would cost a pass). The
+   * names of unparsable values, read by the rules only, are dropped.
    */
   static Dataset<Row> apply(Dataset<Row> rows, List<Column[]> rules) {
     Column status = lit(InvoiceRules.USED);
@@ -42,7 +43,8 @@ final class RowRules {
             Conformer.RAW,
             when(
                 col(InvoiceRules.ROW_STATUS).notEqual(InvoiceRules.USED),
-                to_json(col(Conformer.RAW))));
+                to_json(col(Conformer.RAW))))
+        .drop(Conformer.UNPARSABLE);
   }
 
   /** The rule quarantining rows whose source values did not parse. */

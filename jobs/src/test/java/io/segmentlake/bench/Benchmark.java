@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * `segmentlake bench`: generates a lake (once per size and seed), runs the rfm stage through the
- * launcher in its own JVM, then the same RFM aggregation and quantile scoring in DuckDB (2 threads)
- * on the same files, and prints wall time, rows/s, peak memory and the ratio.
+ * `segmentlake bench`: generates a lake (once per size and seed), runs `run` (ingest, rfm, loyalty)
+ * through the launcher in its own JVM, then the same RFM aggregation and quantile scoring in DuckDB
+ * (2 threads) on the same files, and prints wall time per stage, rows/s, peak memory, the ratio rfm
+ * / DuckDB and the ratio loyalty / rfm.
  *
  * <p>Usage: {@code jobs/bin/segmentlake bench [--customers N] [--dir DIR] [--runs K]}
  */
@@ -49,7 +50,7 @@ public final class Benchmark {
       Path out = dir.resolve("out-" + customers).toAbsolutePath();
       Measured spark =
           launch(
-              "rfm",
+              "run",
               "--as-of",
               AS_OF,
               "--set",
@@ -61,11 +62,17 @@ public final class Benchmark {
               .readTree(out.resolve("_runs/as_of_date=" + AS_OF + "/manifest.json").toFile());
       double ingest = manifest.at("/stage_seconds/ingest").asDouble();
       double rfm = manifest.at("/stage_seconds/rfm").asDouble();
+      double loyalty = manifest.at("/stage_seconds/loyalty").asDouble();
+      double optional = 0;
+      for (String table : List.of("products", "customers", "interactions")) {
+        optional += manifest.at("/stage_seconds/ingest_" + table).asDouble();
+      }
       double duck = DuckDb.rfm(lake, AS_OF);
       System.out.printf(
           Locale.ROOT,
           "run %d     spark process %.1f s: session ready %.1f s, ingest %.1f s (read, conform,"
-              + " quality rules, de-duplication), rfm %.1f s, publish %.1f s; %,.0f lines/s"
+              + " quality rules, de-duplication), rfm %.1f s, ingest of products, customers and"
+              + " interactions %.1f s, loyalty %.1f s (%.2fx rfm), publish %.1f s; %,.0f lines/s"
               + " through ingest+rfm; peak heap per stage (MiB) %s; peak RSS %d MiB%n"
               + "          duckdb %.2f s | ratio rfm/duckdb %.1fx, ingest+rfm/duckdb %.1fx,"
               + " process/duckdb %.1fx%n",
@@ -74,6 +81,9 @@ public final class Benchmark {
           manifest.at("/session_ready_seconds").asDouble(),
           ingest,
           rfm,
+          optional,
+          loyalty,
+          loyalty / rfm,
           manifest.at("/stage_seconds/publish").asDouble(),
           lines / (ingest + rfm),
           manifest.get("stage_peak_heap_mib"),

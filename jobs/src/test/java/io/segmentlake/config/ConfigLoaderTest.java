@@ -137,4 +137,67 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load("rfm.bins=4"))
         .hasMessageContaining("set segmentlake.rfm.segments for 4 bins");
   }
+
+  @Test
+  void loyaltyDefaultsAndOverrides() {
+    LoyaltySettings l = load().loyalty();
+    assertThat(l.windowDays()).isEqualTo(365);
+    assertThat(l.spendSteps())
+        .containsExactly(new LoyaltySettings.Band(0, 1.0), new LoyaltySettings.Band(1000, 1.5));
+    assertThat(l.tiers().levels())
+        .extracting(TierSettings.Level::name)
+        .containsExactly("Bronze", "Silver", "Gold");
+    assertThat(l.interactions())
+        .extracting(InteractionRule::event)
+        .contains("referral", "club_login", "web_purchase");
+    LoyaltySettings o =
+        load(
+                "loyalty.weights.category.books=1.2",
+                "loyalty.weights.quality-level.\"2\"=0.9",
+                "loyalty.customer-type.legal-kind.ngo=1.3")
+            .loyalty();
+    assertThat(o.categoryWeights()).containsEntry("books", 1.2);
+    assertThat(o.qualityWeights()).containsEntry(2, 0.9);
+    assertThat(o.customerTypes().legalKinds()).containsEntry("ngo", 1.3);
+  }
+
+  @Test
+  void badLoyaltyRulesNameTheKeyTheValueAndWhatIsExpected() {
+    assertThatThrownBy(() -> load("loyalty.purchase.steps=[{from = 100, points = 1}]"))
+        .hasMessageContaining("segmentlake.loyalty.purchase.steps")
+        .hasMessageContaining("first 'from' is 0");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "loyalty.quantity-bands=[{from = 50, multiplier = 1.2}, {from = 10, multiplier = 1.1}]"))
+        .hasMessageContaining("strictly ascending 'from'");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "loyalty.interactions=[{event = comment, points = 2, cap = 5,"
+                        + " cap-period = fortnight, once-per-day = false}]"))
+        .hasMessageContaining("segmentlake.loyalty.interactions[0].cap-period")
+        .hasMessageContaining("fortnight")
+        .hasMessageContaining("[day, week, month, year, window]");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "loyalty.tiers.levels=[{name = Gold, min-points = 500}, {name = Silver, minpoints = 200}]"))
+        .hasMessageContaining(
+            "unknown field(s) [minpoints] in 'segmentlake.loyalty.tiers.levels[1]'");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "loyalty.tiers.levels=[{name = Gold, min-points = 500}, {name = Silver, min-points = 200}]"))
+        .hasMessageContaining("segmentlake.loyalty.tiers.levels[1].min-points")
+        .hasMessageContaining("more than the tier before");
+    assertThatThrownBy(() -> load("loyalty.employer-share=1.5"))
+        .hasMessageContaining("segmentlake.loyalty.employer-share")
+        .hasMessageContaining("from 0.0 to 1.0");
+    assertThatThrownBy(() -> load("loyalty.weights.category.books=heavy"))
+        .hasMessageContaining("segmentlake.loyalty.weights.category.books")
+        .hasMessageContaining("a weight");
+    assertThatThrownBy(() -> load("loyalty.special.rules=[{group = vip, tier = [Gold]}]"))
+        .hasMessageContaining("unknown field(s) [tier]");
+  }
 }

@@ -1,0 +1,116 @@
+package io.segmentlake.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segmentlake.SharedSpark;
+import io.segmentlake.config.ConfigLoader;
+import io.segmentlake.config.Settings;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/** The rules of the optional tables, one row per rule, read as CSV exports (all strings). */
+class ReferenceRulesTest {
+  private static final Instant CUTOFF = Instant.parse("2024-02-01T00:00:00Z");
+
+  private static List<String> outcomes(String table, StructType schema, Row... rows) {
+    Settings settings = Settings.from(ConfigLoader.load(Optional.empty(), List.of()));
+    Dataset<Row> raw = SharedSpark.session().createDataFrame(Arrays.asList(rows), schema);
+    Dataset<Row> classified =
+        ReferenceRules.classify(
+            table, Conformer.conform(raw, settings.inputs().get(table)), CUTOFF);
+    return classified.collectAsList().stream()
+        .map(
+            r ->
+                r.getAs(schema.fieldNames()[0])
+                    + " "
+                    + r.getAs(InvoiceRules.ROW_STATUS)
+                    + (r.getAs(InvoiceRules.ROW_REASON) == null
+                        ? ""
+                        : ": " + r.getAs(InvoiceRules.ROW_REASON))
+                    + (r.getAs(Conformer.RAW) == null ? "" : " " + r.getAs(Conformer.RAW)))
+        .sorted()
+        .toList();
+  }
+
+  @Test
+  void interactionsAfterTheAsOfDateAreExcludedAndRepeatsOfAnEventQuarantined() {
+    StructType schema =
+        new StructType()
+            .add("event_id", DataTypes.StringType)
+            .add("customer_id", DataTypes.StringType)
+            .add("event_ts", DataTypes.StringType)
+            .add("event_type", DataTypes.StringType);
+    assertThat(
+            outcomes(
+                "interactions",
+                schema,
+                RowFactory.create("e1", "A", "2024-01-10 10:00:00", "club_login"),
+                RowFactory.create("e1", "A", "2024-01-10 10:00:00", "club_login"),
+                RowFactory.create("e2", "A", "2024-02-01 00:00:00", "club_login"),
+                RowFactory.create("e3", null, "2024-01-10 10:00:00", "comment"),
+                RowFactory.create("e4", "B", "yesterday", "comment"),
+                RowFactory.create("e5", "B", "2024-01-11 10:00:00", null),
+                RowFactory.create(null, "B", "2024-01-12 10:00:00", "news_read"),
+                RowFactory.create(null, "B", "2024-01-12 10:00:00", "news_read")))
+        .containsExactly(
+            "e1 quarantined: duplicate event_id"
+                + " {\"customer_id\":\"A\",\"event_ts\":\"2024-01-10T10:00:00.000Z\","
+                + "\"event_type\":\"club_login\",\"event_id\":\"e1\"}",
+            "e1 used",
+            "e2 excluded: after as-of date"
+                + " {\"event_id\":\"e2\",\"customer_id\":\"A\",\"event_ts\":\"2024-02-01 00:00:00\","
+                + "\"event_type\":\"club_login\"}",
+            "e3 quarantined: null customer_id"
+                + " {\"event_id\":\"e3\",\"event_ts\":\"2024-01-10 10:00:00\",\"event_type\":\"comment\"}",
+            "e4 quarantined: unparsable event_ts"
+                + " {\"event_id\":\"e4\",\"customer_id\":\"B\",\"event_ts\":\"yesterday\","
+                + "\"event_type\":\"comment\"}",
+            "e5 quarantined: null event_type"
+                + " {\"event_id\":\"e5\",\"customer_id\":\"B\",\"event_ts\":\"2024-01-11 10:00:00\"}",
+            "null used",
+            "null used");
+  }
+
+  @Test
+  void customersAndProductsKeepTheFirstRowOfAKey() {
+    StructType customers =
+        new StructType()
+            .add("customer_id", DataTypes.StringType)
+            .add("customer_type", DataTypes.StringType)
+            .add("signup_ts", DataTypes.StringType);
+    assertThat(
+            outcomes(
+                "customers",
+                customers,
+                RowFactory.create("A", "legal", "2020-01-01 00:00:00"),
+                RowFactory.create("A", "natural", "2020-01-01 00:00:00"),
+                RowFactory.create(" ", "natural", "2020-01-01 00:00:00"),
+                RowFactory.create("B", "natural", "2030-01-01 00:00:00")))
+        .hasSize(4)
+        .contains("A used", "B used")
+        .anyMatch(s -> s.startsWith("A quarantined: duplicate customer_id"))
+        .anyMatch(s -> s.startsWith("  quarantined: null customer_id"));
+    StructType products =
+        new StructType()
+            .add("product_id", DataTypes.StringType)
+            .add("quality_level", DataTypes.StringType)
+            .add("flags", DataTypes.StringType);
+    assertThat(
+            outcomes(
+                "products",
+                products,
+                RowFactory.create("P1", "3", "special;high_margin"),
+                RowFactory.create("P2", "three", null)))
+        .containsExactly(
+            "P1 used",
+            "P2 quarantined: unparsable quality_level {\"product_id\":\"P2\",\"quality_level\":\"three\"}");
+  }
+}
