@@ -66,11 +66,7 @@ public final class LoyaltyStage {
     List<String> skipped = new ArrayList<>();
     Dataset<Row> lines = in.usedInvoices();
     Dataset<Row> earned =
-        withCustomerType(
-                PurchasePoints.compute(
-                    PurchasePoints.invoices(lines, in.products(), asOf, s), asOf, s),
-                in.customers(),
-                s)
+        withCustomerType(PurchasePoints.compute(lines, in.products(), asOf, s), in.customers(), s)
             .persist(StorageLevel.MEMORY_AND_DISK());
 
     List<Dataset<Row>> events = new ArrayList<>(List.of(InteractionPoints.webPurchases(lines)));
@@ -112,8 +108,10 @@ public final class LoyaltyStage {
             .map(r -> scored.join(r.select(col(CUSTOMER_ID), col(RFM_SEGMENT)), seq(), "left"))
             .orElse(scored)
             .persist(StorageLevel.MEMORY_AND_DISK());
+    List<Dataset<Row>> cached = new ArrayList<>(List.of(earned, tiered));
     Dataset<Row> special =
-        special(in, tiered, asOf, s, skipped).persist(StorageLevel.MEMORY_AND_DISK());
+        special(in, tiered, asOf, s, skipped, cached).persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(special);
     Dataset<Row> points =
         tiered
             .join(
@@ -130,11 +128,7 @@ public final class LoyaltyStage {
         special.select(col(SPECIAL_GROUP), col(CUSTOMER_ID), col(REASON)),
         customers,
         summary,
-        () -> {
-          special.unpersist();
-          tiered.unpersist();
-          earned.unpersist();
-        });
+        () -> cached.forEach(Dataset::unpersist));
   }
 
   /** Adds the customer type, legal kind, customer_type_points and the own purchase points. */
@@ -219,10 +213,20 @@ public final class LoyaltyStage {
   }
 
   private static Dataset<Row> special(
-      Inputs in, Dataset<Row> tiered, LocalDate asOf, LoyaltySettings s, List<String> skipped) {
+      Inputs in,
+      Dataset<Row> tiered,
+      LocalDate asOf,
+      LoyaltySettings s,
+      List<String> skipped,
+      List<Dataset<Row>> cached) {
     List<Dataset<Row>> groups = new ArrayList<>();
     if (s.special().topBuyerYears() > 0) {
-      groups.add(SpecialGroups.topBuyers(in.usedInvoices(), asOf, s.special().topBuyerYears()));
+      // Read twice (the maxima, then the buyers at them): computed once.
+      Dataset<Row> units =
+          SpecialGroups.units(in.usedInvoices(), asOf, s.special().topBuyerYears())
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(units);
+      groups.add(SpecialGroups.topBuyers(units));
     }
     if (in.products().isPresent() && !s.special().flags().isEmpty()) {
       groups.add(

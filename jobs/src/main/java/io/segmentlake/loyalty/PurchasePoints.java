@@ -41,7 +41,12 @@ import org.apache.spark.sql.Row;
  */
 final class PurchasePoints {
   private static final String DAY = "_day";
-  private static final String PURCHASE = "_has_purchase";
+  private static final String PURCHASE = "_is_purchase";
+  private static final String IN_WINDOW = "_in_window";
+  private static final String AMOUNT = "_amount";
+  private static final String W_PRODUCT = "_product_weight";
+  private static final String W_BAND = "_band_multiplier";
+  private static final String W_RECENCY = "_recency_multiplier";
   private static final String S0 = "_spend";
   private static final String S1 = "_spend_weighted";
   private static final String S2 = "_spend_banded";
@@ -60,22 +65,15 @@ final class PurchasePoints {
   }
 
   /**
-   * One row per customer, invoice and day (lines summed, which leaves the per-customer aggregate
-   * fewer rows): whether it holds a purchase, and the net amount in the window unweighted and after
-   * each line factor in turn. The lines are partitioned by customer, so this needs no shuffle.
+   * One row per customer with a used line up to the as-of date: first and last purchase date, net
+   * spend, purchase days and interval statistics in the window, and the purchase families. The line
+   * factors are projected first, so that the one aggregate (no shuffle: the lines are partitioned
+   * by customer) sums plain columns.
    */
-  static Dataset<Row> invoices(
+  static Dataset<Row> compute(
       Dataset<Row> lines, Optional<Dataset<Row>> products, LocalDate asOf, LoyaltySettings s) {
     Schemas.require(
-        lines,
-        "used invoices",
-        CUSTOMER_ID,
-        INVOICE_ID,
-        INVOICE_TS,
-        PRODUCT_ID,
-        QUANTITY,
-        UNIT_PRICE,
-        CHANNEL);
+        lines, "used invoices", CUSTOMER_ID, INVOICE_TS, PRODUCT_ID, QUANTITY, UNIT_PRICE);
     Dataset<Row> withProducts =
         products
             .map(
@@ -88,44 +86,31 @@ final class PurchasePoints {
                         .drop(p.col(PRODUCT_ID)))
             .orElse(lines);
     Column day = to_date(col(INVOICE_TS));
-    Column purchase = col(QUANTITY).gt(0);
-    Column amount =
-        when(
-            inWindow(day, asOf, s.windowDays()),
-            col(QUANTITY).cast("double").multiply(col(UNIT_PRICE)));
-    Column product = products.isPresent() ? productWeight(s) : lit(1.0);
-    Column banded = product.multiply(band(abs(col(QUANTITY)), s.quantityBands()));
-    Column recent = banded.multiply(recency(datediff(lit(Date.valueOf(asOf)), day), s));
-    return withProducts
-        .groupBy(col(CUSTOMER_ID), col(INVOICE_ID), day.as(DAY))
-        .agg(
-            max(purchase).as(PURCHASE),
-            sum(amount).as(S0),
-            sum(amount.multiply(product)).as(S1),
-            sum(amount.multiply(banded)).as(S2),
-            sum(amount.multiply(recent)).as(S3));
-  }
-
-  /**
-   * One row per customer with a used line up to the as-of date: first and last purchase date, net
-   * spend, purchase days and interval statistics in the window, and the purchase families.
-   */
-  static Dataset<Row> compute(Dataset<Row> invoices, LocalDate asOf, LoyaltySettings s) {
+    Column inWindow = inWindow(day, asOf, s.windowDays());
+    Dataset<Row> factors =
+        withProducts.select(
+            col(CUSTOMER_ID),
+            day.as(DAY),
+            col(QUANTITY).gt(0).as(PURCHASE),
+            inWindow.as(IN_WINDOW),
+            when(inWindow, col(QUANTITY).cast("double").multiply(col(UNIT_PRICE))).as(AMOUNT),
+            (products.isPresent() ? productWeight(s) : lit(1.0)).as(W_PRODUCT),
+            band(abs(col(QUANTITY)), s.quantityBands()).as(W_BAND),
+            recency(datediff(lit(Date.valueOf(asOf)), day), s).as(W_RECENCY));
     Column purchase = col(PURCHASE);
-    Column day = col(DAY);
+    Column weighted = col(AMOUNT).multiply(col(W_PRODUCT));
+    Column banded = weighted.multiply(col(W_BAND));
     Dataset<Row> perCustomer =
-        invoices
+        factors
             .groupBy(col(CUSTOMER_ID))
             .agg(
-                min(when(purchase, day)).as(FIRST_PURCHASE_DATE),
-                max(when(purchase, day)).as(LAST_PURCHASE_DATE),
-                coalesce(sum(col(S0)), lit(0.0)).as(S0),
-                coalesce(sum(col(S1)), lit(0.0)).as(S1),
-                coalesce(sum(col(S2)), lit(0.0)).as(S2),
-                coalesce(sum(col(S3)), lit(0.0)).as(S3),
-                array_sort(
-                        collect_set(when(purchase.and(inWindow(day, asOf, s.windowDays())), day)))
-                    .as(DAYS));
+                min(when(purchase, col(DAY))).as(FIRST_PURCHASE_DATE),
+                max(when(purchase, col(DAY))).as(LAST_PURCHASE_DATE),
+                coalesce(sum(col(AMOUNT)), lit(0.0)).as(S0),
+                coalesce(sum(weighted), lit(0.0)).as(S1),
+                coalesce(sum(banded), lit(0.0)).as(S2),
+                coalesce(sum(banded.multiply(col(W_RECENCY))), lit(0.0)).as(S3),
+                array_sort(collect_set(when(purchase.and(col(IN_WINDOW)), col(DAY)))).as(DAYS));
     return families(intervals(perCustomer), s);
   }
 

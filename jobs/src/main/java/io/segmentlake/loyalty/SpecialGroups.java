@@ -37,20 +37,25 @@ final class SpecialGroups {
   private SpecialGroups() {}
 
   /**
-   * The top buyers by net quantity of every product in each calendar year of the last `years` up to
-   * the as-of date's (ties all kept; a net quantity of 0 or less tops nothing).
+   * Net quantity per product, calendar year and customer, for the last `years` calendar years up to
+   * the as-of date's (no shuffle: the lines are partitioned by customer).
    */
-  static Dataset<Row> topBuyers(Dataset<Row> lines, LocalDate asOf, int years) {
+  static Dataset<Row> units(Dataset<Row> lines, LocalDate asOf, int years) {
     Schemas.require(lines, "used invoices", CUSTOMER_ID, INVOICE_TS, PRODUCT_ID, QUANTITY);
-    Dataset<Row> units =
-        lines
-            .withColumn(YEAR, year(to_date(col(INVOICE_TS))))
-            .where(col(YEAR).gt(asOf.getYear() - years))
-            .groupBy(col(PRODUCT_ID), col(YEAR), col(CUSTOMER_ID))
-            .agg(sum(col(QUANTITY)).as(UNITS))
-            .where(col(UNITS).gt(0));
-    // The top per product and year from a partial aggregate (a few rows per product), broadcast
-    // back: the per-customer units are never shuffled.
+    return lines
+        .withColumn(YEAR, year(to_date(col(INVOICE_TS))))
+        .where(col(YEAR).gt(asOf.getYear() - years))
+        .groupBy(col(PRODUCT_ID), col(YEAR), col(CUSTOMER_ID))
+        .agg(sum(col(QUANTITY)).as(UNITS))
+        .where(col(UNITS).gt(0));
+  }
+
+  /**
+   * The top buyers by net quantity of every product in each year of {@link #units} (ties all kept;
+   * a net quantity of 0 or less tops nothing). The maxima come from a partial aggregate (a few rows
+   * per product) and are broadcast back, so the per-customer units are never shuffled.
+   */
+  static Dataset<Row> topBuyers(Dataset<Row> units) {
     Dataset<Row> top = units.groupBy(col(PRODUCT_ID), col(YEAR)).agg(max(col(UNITS)).as(TOP));
     return units
         .join(broadcast(top), CollectionConverters.asScala(List.of(PRODUCT_ID, YEAR)).toSeq())
