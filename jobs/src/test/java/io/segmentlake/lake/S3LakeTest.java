@@ -75,7 +75,7 @@ class S3LakeTest {
   }
 
   @Test
-  void generateAndRfmThroughS3MatchALocalRunAndLeakNoCredential() throws Exception {
+  void generateAndRunThroughS3MatchALocalRunAndLeakNoCredential() throws Exception {
     s3.createBucket("lake");
     String local = dir.resolve("local").toString();
     Captured run =
@@ -85,7 +85,7 @@ class S3LakeTest {
                   .isEqualTo(0);
               assertThat(
                       cli(
-                          "rfm",
+                          "run",
                           "--as-of",
                           AS_OF,
                           "--set",
@@ -97,7 +97,7 @@ class S3LakeTest {
     assertThat(cli("generate", "--customers", "300", "--out", local + "/in")).isEqualTo(0);
     assertThat(
             cli(
-                "rfm",
+                "run",
                 "--as-of",
                 AS_OF,
                 "--set",
@@ -109,6 +109,17 @@ class S3LakeTest {
     Dataset<Row> fromS3 = table("s3a://lake/out", "rfm_scores");
     assertThat(fromS3.count()).isGreaterThan(250);
     SharedSpark.base().assertDataFrameNoOrderEquals(table(local + "/out", "rfm_scores"), fromS3);
+    Dataset<Row> loyaltyFromS3 =
+        table("s3a://lake/out", "loyalty_points").drop("interaction_points_by_event");
+    assertThat(loyaltyFromS3.count()).isGreaterThan(250);
+    SharedSpark.base()
+        .assertDataFrameNoOrderEquals(
+            table(local + "/out", "loyalty_points").drop("interaction_points_by_event"),
+            loyaltyFromS3);
+    SharedSpark.base()
+        .assertDataFrameNoOrderEquals(
+            table(local + "/out", "special_customers"),
+            table("s3a://lake/out", "special_customers"));
     SharedSpark.base()
         .assertDataFrameNoOrderEquals(
             table(local + "/in", "invoices"), table("s3a://lake/in", "invoices"));
