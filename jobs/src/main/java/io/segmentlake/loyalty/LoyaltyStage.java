@@ -63,12 +63,62 @@ public final class LoyaltyStage {
 
   /** Scores every customer with a purchase, points or an earlier tier. */
   public static Result run(Inputs in, LocalDate asOf, LoyaltySettings s) {
-    List<String> skipped = new ArrayList<>();
-    Dataset<Row> lines = in.usedInvoices();
+    List<String> skipped = skippedRules(in);
     Dataset<Row> earned =
-        withCustomerType(PurchasePoints.compute(lines, in.products(), asOf, s), in.customers(), s)
+        withCustomerType(
+                PurchasePoints.compute(in.usedInvoices(), in.products(), asOf, s),
+                in.customers(),
+                s)
             .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> scored =
+        Tiers.assign(totals(allPoints(in, earned, asOf, s)), s.tiers())
+            .withColumn(RECENCY_DAYS, recency(asOf));
+    Dataset<Row> tiered =
+        in.rfmScores()
+            .map(r -> scored.join(r.select(col(CUSTOMER_ID), col(RFM_SEGMENT)), seq(), "left"))
+            .orElse(scored)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    List<Dataset<Row>> cached = new ArrayList<>(List.of(earned, tiered));
+    Dataset<Row> special =
+        special(in, tiered, asOf, s, skipped, cached).persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(special);
+    Dataset<Row> groups =
+        special
+            .groupBy(col(CUSTOMER_ID))
+            .agg(array_sort(collect_set(col(SPECIAL_GROUP))).as(SPECIAL_GROUPS));
+    Map<String, Object> summary = summary(tiered, in.previous().isPresent(), skipped);
+    return new Result(
+        tiered.join(groups, seq(), "left").select(outputColumns(in.rfmScores().isPresent())),
+        special.select(col(SPECIAL_GROUP), col(CUSTOMER_ID), col(REASON)),
+        (Long) summary.get("customers"),
+        summary,
+        () -> cached.forEach(Dataset::unpersist));
+  }
 
+  /** The rules that an absent optional table turns off, in words for the manifest. */
+  private static List<String> skippedRules(Inputs in) {
+    List<String> skipped = new ArrayList<>();
+    if (in.customers().isEmpty()) {
+      skipped.add(
+          "customer-type multipliers, employer-share and referral points (no customers table)");
+    }
+    if (in.products().isEmpty()) {
+      skipped.add("product weights and flagged-product groups (no products table)");
+    }
+    if (in.interactions().isEmpty()) {
+      skipped.add(
+          "interaction points other than web_purchase and referral (no interactions table)");
+    }
+    return skipped;
+  }
+
+  /**
+   * Every customer with purchase points, interaction points, an employer share or an earlier tier:
+   * the families (null where a customer has none) and the previous tier.
+   */
+  private static Dataset<Row> allPoints(
+      Inputs in, Dataset<Row> earned, LocalDate asOf, LoyaltySettings s) {
+    Dataset<Row> lines = in.usedInvoices();
     List<Dataset<Row>> events = new ArrayList<>(List.of(InteractionPoints.webPurchases(lines)));
     in.interactions().map(InteractionPoints::fromInteractions).ifPresent(events::add);
     in.customers().map(c -> InteractionPoints.referrals(c, earned)).ifPresent(events::add);
@@ -81,54 +131,12 @@ public final class LoyaltyStage {
                     .toList()));
     if (in.customers().isPresent()) {
       all = outer(all, employerShare(in.customers().get(), earned, s.employerShare()));
-    } else {
-      skipped.add(
-          "customer-type multipliers, employer-share and referral points (no customers table)");
     }
-    if (in.products().isEmpty()) {
-      skipped.add("product weights and flagged-product groups (no products table)");
-    }
-    if (in.interactions().isEmpty()) {
-      skipped.add(
-          "interaction points other than web_purchase and referral (no interactions table)");
-    }
-    all =
-        outer(
-            all,
-            in.previous()
-                .map(
-                    p ->
-                        p.select(
-                            col(CUSTOMER_ID), col(TIER).as(PREVIOUS_TIER), col(RUNS_BELOW_TIER)))
-                .orElseGet(() -> noPrevious(lines)));
-    Dataset<Row> scored =
-        Tiers.assign(totals(all), s.tiers()).withColumn(RECENCY_DAYS, recency(asOf));
-    Dataset<Row> tiered =
-        in.rfmScores()
-            .map(r -> scored.join(r.select(col(CUSTOMER_ID), col(RFM_SEGMENT)), seq(), "left"))
-            .orElse(scored)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    List<Dataset<Row>> cached = new ArrayList<>(List.of(earned, tiered));
-    Dataset<Row> special =
-        special(in, tiered, asOf, s, skipped, cached).persist(StorageLevel.MEMORY_AND_DISK());
-    cached.add(special);
-    Dataset<Row> points =
-        tiered
-            .join(
-                special
-                    .groupBy(col(CUSTOMER_ID))
-                    .agg(array_sort(collect_set(col(SPECIAL_GROUP))).as(SPECIAL_GROUPS)),
-                seq(),
-                "left")
-            .select(outputColumns(in.rfmScores().isPresent()));
-    Map<String, Object> summary = summary(tiered, in.previous().isPresent(), skipped);
-    long customers = (Long) summary.get("customers");
-    return new Result(
-        points,
-        special.select(col(SPECIAL_GROUP), col(CUSTOMER_ID), col(REASON)),
-        customers,
-        summary,
-        () -> cached.forEach(Dataset::unpersist));
+    return outer(
+        all,
+        in.previous()
+            .map(p -> p.select(col(CUSTOMER_ID), col(TIER).as(PREVIOUS_TIER), col(RUNS_BELOW_TIER)))
+            .orElseGet(() -> noPrevious(lines)));
   }
 
   /** Adds the customer type, legal kind, customer_type_points and the own purchase points. */

@@ -70,4 +70,30 @@ class TiersTest {
             "renamed-tier Silver new 200.0 0",
             "stays Silver same 200.0 0");
   }
+
+  @Test
+  void oneCustomerOverConsecutiveRuns() {
+    var settings = LoyaltyStageTest.settings("loyalty.tiers.grace-runs=1").tiers();
+    String previousTier = null;
+    Integer runsBelow = null;
+    List<String> history = new java.util.ArrayList<>();
+    for (int points : new int[] {300, 600, 50, 50, 50, 50}) {
+      Row r =
+          Tiers.assign(
+                  Fixtures.rows(SCHEMA, List.of(customer("A", points, previousTier, runsBelow))),
+                  settings)
+              .first();
+      previousTier = r.getAs("tier");
+      runsBelow = r.getAs("runs_below_tier");
+      history.add(points + ": " + previousTier + " " + r.getAs("tier_change") + " " + runsBelow);
+    }
+    assertThat(history)
+        .containsExactly(
+            "300: Silver new 0",
+            "600: Gold up 0",
+            "50: Gold same 1",
+            "50: Silver down 2",
+            "50: Bronze down 0",
+            "50: Bronze same 0");
+  }
 }
