@@ -19,6 +19,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.unix_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.Schemas;
@@ -52,7 +53,6 @@ final class PurchasePoints {
   private static final String S2 = "_spend_banded";
   private static final String S3 = "_spend_recent";
   private static final String DAYS = "_purchase_day_list";
-  private static final String INTERVALS = "_intervals";
   private static final String SORTED = "_sorted_intervals";
 
   private PurchasePoints() {}
@@ -110,7 +110,8 @@ final class PurchasePoints {
                 coalesce(sum(weighted), lit(0.0)).as(S1),
                 coalesce(sum(banded), lit(0.0)).as(S2),
                 coalesce(sum(banded.multiply(col(W_RECENCY))), lit(0.0)).as(S3),
-                array_sort(collect_set(when(purchase.and(col(IN_WINDOW)), col(DAY)))).as(DAYS));
+                array_sort(collect_set(when(purchase.and(col(IN_WINDOW)), unix_date(col(DAY)))))
+                    .as(DAYS));
     return families(intervals(perCustomer), s);
   }
 
@@ -171,63 +172,38 @@ final class PurchasePoints {
     return multiplier;
   }
 
-  /** Purchase days in the window, and the median and coefficient of variation of their gaps. */
+  /**
+   * Purchase days in the window, and the median and coefficient of variation of their gaps. The
+   * days are day numbers (ints): the lambdas below are interpreted, and date arithmetic in them
+   * costs. The mean gap is (last - first) / gaps.
+   */
   private static Dataset<Row> intervals(Dataset<Row> perCustomer) {
-    String n = "size(" + DAYS + ")";
-    String m = "size(" + SORTED + ")";
-    String mean = "(aggregate(" + INTERVALS + ", 0D, (acc, x) -> acc + x) / " + m + ")";
+    String gaps =
+        String.format(
+            "CASE WHEN size(%1$s) >= 2 THEN zip_with(slice(%1$s, 2, size(%1$s) - 1),"
+                + " slice(%1$s, 1, size(%1$s) - 1), (a, b) -> a - b) END",
+            DAYS);
+    String median =
+        String.format(
+            "CASE WHEN size(%1$s) %% 2 = 1 THEN CAST(%1$s[size(%1$s) div 2] AS DOUBLE)"
+                + " WHEN size(%1$s) > 0 THEN (%1$s[size(%1$s) div 2 - 1] + %1$s[size(%1$s) div 2])"
+                + " / 2.0 END",
+            SORTED);
+    String mean =
+        String.format(
+            "(CAST(element_at(%1$s, -1) - element_at(%1$s, 1) AS DOUBLE) / (size(%1$s) - 1))",
+            DAYS);
+    String cv =
+        String.format(
+            "sqrt(aggregate(%1$s, 0D, (acc, x) -> acc + (x - %2$s) * (x - %2$s)) / size(%1$s))"
+                + " / %2$s",
+            SORTED, mean);
     return perCustomer
         .withColumn(PURCHASE_DAYS, size(col(DAYS)))
-        .withColumn(
-            INTERVALS,
-            expr(
-                "CASE WHEN "
-                    + n
-                    + " >= 2 THEN zip_with(slice("
-                    + DAYS
-                    + ", 2, "
-                    + n
-                    + " - 1), slice("
-                    + DAYS
-                    + ", 1, "
-                    + n
-                    + " - 1), (a, b) -> datediff(a, b)) END"))
-        .withColumn(SORTED, array_sort(col(INTERVALS)))
-        .withColumn(
-            MEDIAN_INTERVAL_DAYS,
-            expr(
-                "CASE WHEN "
-                    + m
-                    + " % 2 = 1 THEN CAST("
-                    + SORTED
-                    + "["
-                    + m
-                    + " div 2] AS DOUBLE)"
-                    + " WHEN "
-                    + m
-                    + " > 0 THEN ("
-                    + SORTED
-                    + "["
-                    + m
-                    + " div 2 - 1] + "
-                    + SORTED
-                    + "["
-                    + m
-                    + " div 2]) / 2.0 END"))
-        .withColumn(
-            INTERVAL_CV,
-            expr(
-                "sqrt(aggregate("
-                    + INTERVALS
-                    + ", 0D, (acc, x) -> acc + (x - "
-                    + mean
-                    + ") * (x - "
-                    + mean
-                    + ")) / "
-                    + m
-                    + ") / "
-                    + mean))
-        .drop(DAYS, SORTED, INTERVALS);
+        .withColumn(SORTED, array_sort(expr(gaps)))
+        .withColumn(MEDIAN_INTERVAL_DAYS, expr(median))
+        .withColumn(INTERVAL_CV, when(size(col(DAYS)).geq(2), expr(cv)))
+        .drop(DAYS, SORTED);
   }
 
   private static Dataset<Row> families(Dataset<Row> c, LoyaltySettings s) {
