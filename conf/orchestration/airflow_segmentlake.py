@@ -20,9 +20,10 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 JAR = "/opt/segmentlake/segmentlake.jar"
 CONFIG = "/opt/segmentlake/prod.conf"  # shipped with --files; read by its file name in cluster mode
 
-# The stages this build has. Later builds add "loyalty", "clusters", "predict", "reports" in that
-# order; each reads what the stage before it wrote for the same date.
-STAGES = ["rfm"]
+# The stages this build has. Later builds add "clusters", "predict", "reports" in that order; each
+# reads what the stage before it wrote for the same date. Loyalty tiers build on the latest earlier
+# date's loyalty_points, so that task depends on its own previous run: backfills go oldest first.
+STAGES = ["rfm", "loyalty"]
 
 with DAG(
     dag_id="segmentlake",
@@ -42,6 +43,7 @@ with DAG(
             files=CONFIG,
             application_args=[stage, "--as-of", "{{ ds }}", "--config", "prod.conf"],
             conf={"spark.sql.shuffle.partitions": "200"},
+            depends_on_past=(stage == "loyalty"),
         )
         if previous is not None:
             previous >> task
