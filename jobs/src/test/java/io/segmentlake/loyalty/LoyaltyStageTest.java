@@ -32,15 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class LoyaltyStageTest {
   private static final LocalDate AS_OF = LocalDate.parse("2024-12-31");
-  private static final StructType LINES =
-      new StructType()
-          .add("invoice_id", DataTypes.StringType)
-          .add("customer_id", DataTypes.StringType)
-          .add("invoice_ts", DataTypes.TimestampType)
-          .add("product_id", DataTypes.StringType)
-          .add("quantity", DataTypes.IntegerType)
-          .add("unit_price", DataTypes.DoubleType)
-          .add("channel", DataTypes.StringType);
+  private static final StructType LINES = Fixtures.INVOICES.add("channel", DataTypes.StringType);
   private static final StructType PRODUCTS =
       new StructType()
           .add("product_id", DataTypes.StringType)
