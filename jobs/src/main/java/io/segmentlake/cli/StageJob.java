@@ -100,14 +100,18 @@ final class StageJob {
     rfm.ifPresent(r -> r.release().run());
 
     progress.start();
-    Dataset<Row> quarantine = null;
-    long quarantined = 0;
+    // One sub-partition per input table read: a command replaces the rows of the tables it read
+    // and leaves those another command wrote for the same date.
     for (Ingest in : ingested) {
-      Dataset<Row> rows = Quarantine.rows(in.classified(), in.source().table());
-      quarantine = quarantine == null ? rows : quarantine.unionByName(rows);
-      quarantined += in.counts().quarantinedTotal();
+      String table = in.source().table();
+      manifest.table(
+          "quarantine/" + Quarantine.partitionOf(table),
+          publisher.stage(
+              "quarantine",
+              Quarantine.partitionOf(table),
+              Quarantine.rows(in.classified()),
+              in.counts().quarantinedTotal()));
     }
-    manifest.table("quarantine", publisher.stage("quarantine", quarantine, quarantined));
     ingested.forEach(Ingest::release);
     if (command.equals("run")) {
       manifest.put("stages_not_available", NOT_YET);

@@ -52,7 +52,7 @@ record Item(Config c, String where) {
   double number(String key, double min, double max) {
     require(key);
     double value = read(key, () -> c.getDouble(key));
-    if (value < min || value > max) {
+    if (!(value >= min && value <= max)) {
       throw Keys.bad(where + "." + key, value, "a number from " + min + " to " + max);
     }
     return value;

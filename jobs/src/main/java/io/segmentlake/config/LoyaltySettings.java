@@ -37,6 +37,24 @@ public record LoyaltySettings(
 
   /** Reads segmentlake.loyalty. */
   static LoyaltySettings from(Config c) {
+    LoyaltySettings s = read(c);
+    java.util.Set<String> tiers = new java.util.HashSet<>(java.util.Set.of(s.tiers().none()));
+    s.tiers().levels().forEach(level -> tiers.add(level.name()));
+    List<SpecialGroupSettings.GroupRule> rules = s.special().rules();
+    for (int i = 0; i < rules.size(); i++) {
+      for (String tier : rules.get(i).tiers()) {
+        if (!tiers.contains(tier)) {
+          throw Keys.bad(
+              P + "special.rules[" + i + "].tiers",
+              tier,
+              "one of the tiers " + new java.util.TreeSet<>(tiers));
+        }
+      }
+    }
+    return s;
+  }
+
+  private static LoyaltySettings read(Config c) {
     return new LoyaltySettings(
         Keys.intIn(c, P + "window-days", 1, 100_000),
         Keys.doubleIn(c, P + "purchase.per", 0, Double.MAX_VALUE),
@@ -94,7 +112,7 @@ public record LoyaltySettings(
             (key, value) -> {
               try {
                 double w = Double.parseDouble(value);
-                if (w < 0 || w > MAX_WEIGHT) {
+                if (!(w >= 0 && w <= MAX_WEIGHT)) {
                   throw new NumberFormatException();
                 }
                 weights.put(key, w);

@@ -46,12 +46,23 @@ public final class Publisher {
    * rowsPerFile} of the expected rows; returns the rows and files written.
    */
   public Map<String, Long> stage(String table, Dataset<Row> rows, long expectedRows) {
-    Path target = new Path(staging, table + "/" + partition);
+    return stage(table, null, rows, expectedRows);
+  }
+
+  /**
+   * Writes one sub-partition of a table's partition for the date (e.g. {@code
+   * source_table=products} of the quarantine): publishing replaces that sub-partition only, so
+   * commands that read different inputs do not remove each other's rows.
+   */
+  public Map<String, Long> stage(
+      String table, String subPartition, Dataset<Row> rows, long expectedRows) {
+    String relative = table + "/" + partition + (subPartition == null ? "" : "/" + subPartition);
+    Path target = new Path(staging, relative);
     int files = (int) Math.max(1, Math.ceil((double) expectedRows / rowsPerFile));
     try {
       rows.coalesce(files).write().mode(SaveMode.Overwrite).parquet(target.toString());
       Dataset<Row> written = spark.read().parquet(target.toString());
-      staged.put(table, target);
+      staged.put(relative, target);
       return Map.of("rows", written.count(), "files", (long) written.inputFiles().length);
     } catch (Exception e) {
       throw JobFailure.publishFailed(
@@ -65,10 +76,10 @@ public final class Publisher {
     try {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
       for (Map.Entry<String, Path> e : staged.entrySet()) {
-        Path live = new Path(root, e.getKey() + "/" + partition);
+        Path live = new Path(root, e.getKey());
         Path aside = new Path(trash, e.getKey());
         fs.mkdirs(live.getParent());
-        fs.mkdirs(trash);
+        fs.mkdirs(aside.getParent());
         boolean hadLive = fs.exists(live) && rename(fs, live, aside);
         rename(fs, e.getValue(), live);
         done.add(new String[] {live.toString(), hadLive ? aside.toString() : null});

@@ -44,15 +44,16 @@ final class InteractionPoints {
   private InteractionPoints() {}
 
   /**
-   * Events of the interactions table (their own referral events are left out: whether the referred
-   * customer bought is known only from customers.referred_by).
+   * Events of the interactions table. The two derived kinds are left out: referral (whether the
+   * referred customer bought is known only from customers.referred_by) and web_purchase (from the
+   * invoices), so that neither is counted twice.
    */
   static Dataset<Row> fromInteractions(Dataset<Row> interactions) {
     Schemas.require(interactions, "interactions", CUSTOMER_ID, EVENT_TS, EVENT_TYPE);
     Column event = lower(trim(col(EVENT_TYPE)));
     return interactions
         .select(col(CUSTOMER_ID), event.as(EVENT), to_date(col(EVENT_TS)).as(DAY))
-        .where(col(EVENT).notEqual(REFERRAL));
+        .where(col(EVENT).isin(REFERRAL, WEB_PURCHASE).unary_$bang());
   }
 
   /** One web_purchase event per invoice with a purchase line whose channel is "web". */

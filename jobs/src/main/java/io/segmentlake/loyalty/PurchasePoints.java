@@ -211,9 +211,10 @@ final class PurchasePoints {
     Column base = when(earns, steps(col(S0), s.spendSteps(), s.spendPer())).otherwise(lit(0.0));
     Column perSpend = when(earns, base.divide(col(S0))).otherwise(lit(0.0));
     LoyaltySettings.Periodicity p = s.periodicity();
+    // Like every purchase family, the bonus needs a positive (weighted) net spend.
     Column regular =
-        col(PURCHASE_DAYS)
-            .geq(p.minPurchaseDays())
+        earns
+            .and(col(PURCHASE_DAYS).geq(p.minPurchaseDays()))
             .and(col(MEDIAN_INTERVAL_DAYS).leq(p.maxMedianIntervalDays()))
             .and(col(INTERVAL_CV).leq(p.maxIntervalCv()));
     return c.withColumn(NET_SPEND, col(S0))

@@ -10,9 +10,12 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.year;
 
 import io.segmentlake.Schemas;
@@ -74,15 +77,23 @@ final class SpecialGroups {
                 .as(REASON));
   }
 
-  /** Buyers of products carrying one of the flags, in the points window: group bought_<flag>. */
+  /**
+   * Buyers of products carrying one of the flags (compared trimmed and in lower case), in the
+   * points window: group bought_<flag>.
+   */
   static Dataset<Row> flaggedBuyers(
       Dataset<Row> lines, Dataset<Row> products, List<String> flags, LocalDate asOf, int days) {
     Schemas.require(products, "products", PRODUCT_ID, FLAGS);
-    Column wanted = array(flags.stream().map(f -> lit(f)).toArray(Column[]::new));
+    Column wanted =
+        array(
+            flags.stream()
+                .map(f -> lit(f.trim().toLowerCase(java.util.Locale.ROOT)))
+                .toArray(Column[]::new));
+    Column productFlags = transform(col(FLAGS), f -> lower(trim(f)));
     Dataset<Row> flagged =
         products
-            .where(arrays_overlap(col(FLAGS), wanted))
-            .select(col(PRODUCT_ID), explode(array_intersect(col(FLAGS), wanted)).as(FLAG));
+            .where(arrays_overlap(productFlags, wanted))
+            .select(col(PRODUCT_ID), explode(array_intersect(productFlags, wanted)).as(FLAG));
     Dataset<Row> bought =
         lines.where(
             col(QUANTITY).gt(0).and(PurchasePoints.inWindow(to_date(col(INVOICE_TS)), asOf, days)));

@@ -180,6 +180,19 @@ class CliTest {
         .isZero();
     assertThat(dec.at("/tables_written/special_customers/rows").asLong())
         .isEqualTo(special.count());
+
+    // A later rfm for the same date replaces the invoices' quarantine rows only.
+    assertThat(cli(out, "rfm", "--as-of", "2025-12-31")).isEqualTo(0);
+    for (String source : List.of("invoices", "products", "customers", "interactions")) {
+      assertThat(out.resolve("quarantine/as_of_date=2025-12-31/source_table=" + source))
+          .isDirectory();
+    }
+    assertThat(
+            table(out, "quarantine")
+                .where("as_of_date = '2025-12-31' and source_table = 'invoices'")
+                .count())
+        .isEqualTo(dec.at("/row_counts/invoices/quarantined").asLong())
+        .isPositive();
   }
 
   @Test

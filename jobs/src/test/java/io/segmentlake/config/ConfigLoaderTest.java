@@ -197,6 +197,11 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load("loyalty.weights.category.books=heavy"))
         .hasMessageContaining("segmentlake.loyalty.weights.category.books")
         .hasMessageContaining("a weight");
+    assertThatThrownBy(() -> load("loyalty.special.rules=[{group = vip, tiers = [gold]}]"))
+        .hasMessageContaining("segmentlake.loyalty.special.rules[0].tiers")
+        .hasMessageContaining("one of the tiers [Bronze, Gold, None, Silver]");
+    assertThatThrownBy(() -> load("loyalty.weights.category.books=NaN"))
+        .hasMessageContaining("a weight");
     assertThatThrownBy(() -> load("loyalty.special.rules=[{group = vip, tier = [Gold]}]"))
         .hasMessageContaining("unknown field(s) [tier]");
   }

@@ -114,7 +114,13 @@ class LoyaltyStageTest {
                 line("i4", "I", "2024-12-31", "P9", 1, 10),
                 // R, referred by W, bought once; X only returned goods.
                 line("r1", "R", "2024-11-15", "P9", 1, 50),
-                line("x1", "X", "2024-06-01", "P9", -1, 30)));
+                line("x1", "X", "2024-06-01", "P9", -1, 30),
+                // Z bought every 30 days, then returned more than it bought: no bonus either.
+                line("z1", "Z", "2024-09-01", "P9", 1, 10),
+                line("z2", "Z", "2024-10-01", "P9", 1, 10),
+                line("z3", "Z", "2024-10-31", "P9", 1, 10),
+                line("z4", "Z", "2024-11-30", "P9", 1, 10),
+                line("z5", "Z", "2024-12-01", "P9", -10, 10)));
     return Fixtures.rows(LINES, rows);
   }
 
@@ -124,7 +130,7 @@ class LoyaltyStageTest {
             PRODUCTS,
             List.of(
                 RowFactory.create("P1", "books", 6.0, null, 3, new String[0]),
-                RowFactory.create("P2", "electronics", null, 0.2, 5, new String[] {"special"})));
+                RowFactory.create("P2", "electronics", null, 0.2, 5, new String[] {" Special"})));
     Dataset<Row> customers =
         Fixtures.rows(
             CUSTOMERS,
@@ -146,6 +152,7 @@ class LoyaltyStageTest {
                 event("W", "2024-12-07T09:05", "news_read"),
                 event("W", "2024-12-07T09:10", "News_Read"),
                 event("W", "2024-11-10T09:00", "referral"),
+                event("W", "2024-12-08T09:00", "web_purchase"),
                 event("C", "2024-07-01T09:00", "club_login"),
                 event("C", "2024-07-01T21:00", "club_login"),
                 event("C", "2023-07-01T09:00", "club_login"),
@@ -206,6 +213,7 @@ class LoyaltyStageTest {
     assertThat(families(c.get("R"))).isEqualTo("0.50 0.00 0.00 0.25 0.00 0.00 0.00 0.00 = 0.75");
     // X only returned goods: in the base, with nothing earned.
     assertThat(families(c.get("X"))).isEqualTo("0.00 0.00 0.00 0.00 0.00 0.00 0.00 0.00 = 0.00");
+    assertThat(families(c.get("Z"))).isEqualTo("0.00 0.00 0.00 0.00 0.00 0.00 0.00 0.00 = 0.00");
     assertThat(c).doesNotContainKey("R2");
 
     Row w = c.get("W");
@@ -226,7 +234,7 @@ class LoyaltyStageTest {
     List<String> groups = w.getList(w.fieldIndex("special_groups"));
     assertThat(groups).containsExactly("big", "bought_special", "lapsed", "top_buyer");
     // W's line of 2023-06-01 and C's login of 2023-07-01 are older than the window: expired.
-    assertThat(result.customers()).isEqualTo(8);
+    assertThat(result.customers()).isEqualTo(9);
     assertThat(result.summary().get("rules_skipped")).isEqualTo(List.of());
   }
 
