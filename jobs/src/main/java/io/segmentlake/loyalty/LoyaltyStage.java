@@ -132,11 +132,23 @@ public final class LoyaltyStage {
     if (in.customers().isPresent()) {
       all = outer(all, employerShare(in.customers().get(), earned, s.employerShare()));
     }
-    return outer(
-        all,
-        in.previous()
-            .map(p -> p.select(col(CUSTOMER_ID), col(TIER).as(PREVIOUS_TIER), col(RUNS_BELOW_TIER)))
-            .orElseGet(() -> noPrevious(lines)));
+    all =
+        outer(
+            all,
+            in.previous()
+                .map(
+                    p ->
+                        p.select(
+                            col(CUSTOMER_ID), col(TIER).as(PREVIOUS_TIER), col(RUNS_BELOW_TIER)))
+                .orElseGet(() -> noPrevious(lines)));
+    // The type of every customer in the table, also of those who did not buy.
+    Dataset<Row> untyped = all.drop(CUSTOMER_TYPE, LEGAL_KIND);
+    return in.customers()
+        .map(
+            c ->
+                untyped.join(
+                    c.select(col(CUSTOMER_ID), col(CUSTOMER_TYPE), col(LEGAL_KIND)), seq(), "left"))
+        .orElse(all);
   }
 
   /** Adds the customer type, legal kind, customer_type_points and the own purchase points. */

@@ -213,6 +213,8 @@ class LoyaltyStageTest {
     assertThat(families(c.get("R"))).isEqualTo("0.50 0.00 0.00 0.25 0.00 0.00 0.00 0.00 = 0.75");
     // X only returned goods: in the base, with nothing earned.
     assertThat(families(c.get("X"))).isEqualTo("0.00 0.00 0.00 0.00 0.00 0.00 0.00 0.00 = 0.00");
+    assertThat(c.get("C").<String>getAs("customer_type")).isEqualTo("natural");
+    assertThat(c.get("W").<String>getAs("legal_kind")).isEqualTo("private");
     assertThat(families(c.get("Z"))).isEqualTo("0.00 0.00 0.00 0.00 0.00 0.00 0.00 0.00 = 0.00");
     assertThat(c).doesNotContainKey("R2");
 
