@@ -133,14 +133,14 @@ public final class LoyaltyStage {
       all = outer(all, employerShare(in.customers().get(), earned, s.employerShare()));
     }
     all =
-        outer(
-            all,
-            in.previous()
-                .map(
-                    p ->
-                        p.select(
-                            col(CUSTOMER_ID), col(TIER).as(PREVIOUS_TIER), col(RUNS_BELOW_TIER)))
-                .orElseGet(() -> noPrevious(lines)));
+        in.previous().isPresent()
+            ? outer(
+                all,
+                in.previous()
+                    .get()
+                    .select(col(CUSTOMER_ID), col(TIER).as(PREVIOUS_TIER), col(RUNS_BELOW_TIER)))
+            : all.withColumn(PREVIOUS_TIER, lit(null).cast("string"))
+                .withColumn(RUNS_BELOW_TIER, lit(null).cast("int"));
     // The type of every customer in the table, also of those who did not buy.
     Dataset<Row> untyped = all.drop(CUSTOMER_TYPE, LEGAL_KIND);
     return in.customers()
@@ -174,13 +174,8 @@ public final class LoyaltyStage {
                         .withColumn(CUSTOMER_TYPE, lit(null).cast("string"))
                         .withColumn(LEGAL_KIND, lit(null).cast("string")));
     LoyaltySettings.CustomerTypes t = s.customerTypes();
-    Column kind = lower(trim(col(LEGAL_KIND)));
-    Column legal = lit(t.legal());
-    for (Map.Entry<String, Double> e : t.legalKinds().entrySet()) {
-      legal =
-          when(kind.equalTo(e.getKey().toLowerCase(java.util.Locale.ROOT)), lit(e.getValue()))
-              .otherwise(legal);
-    }
+    Column legal =
+        PurchasePoints.lookup(lower(trim(col(LEGAL_KIND))), t.legalKinds(), lit(t.legal()));
     Column type = lower(trim(col(CUSTOMER_TYPE)));
     Column multiplier =
         when(type.equalTo("legal"), legal)
@@ -203,17 +198,6 @@ public final class LoyaltyStage {
         .select(col(CUSTOMER_ID), col(EMPLOYER_ID))
         .join(employers, CollectionConverters.asScala(List.of(EMPLOYER_ID)).toSeq())
         .select(col(CUSTOMER_ID), col(OWN).multiply(share).as(EMPLOYER_SHARE_POINTS));
-  }
-
-  /** Buyers with no earlier run: previous tier null. */
-  private static Dataset<Row> noPrevious(Dataset<Row> lines) {
-    return lines
-        .sparkSession()
-        .emptyDataFrame()
-        .select(
-            lit(null).cast("string").as(CUSTOMER_ID),
-            lit(null).cast("string").as(PREVIOUS_TIER),
-            lit(null).cast("int").as(RUNS_BELOW_TIER));
   }
 
   /** Every family rounded to two places (absent or null: 0); points is their exact sum. */

@@ -148,12 +148,13 @@ final class PurchasePoints {
             col(MARGIN_RATE),
             when(col(UNIT_PRICE).gt(0), lit(1.0).minus(col(UNIT_COST).divide(col(UNIT_PRICE)))));
     return band(margin, s.marginWeights())
-        .multiply(lookup(lower(trim(col(CATEGORY))), s.categoryWeights()))
-        .multiply(lookup(col(QUALITY_LEVEL), s.qualityWeights()));
+        .multiply(lookup(lower(trim(col(CATEGORY))), s.categoryWeights(), lit(1.0)))
+        .multiply(lookup(col(QUALITY_LEVEL), s.qualityWeights(), lit(1.0)));
   }
 
-  private static <K> Column lookup(Column key, Map<K, Double> weights) {
-    Column weight = lit(1.0);
+  /** The value configured for the key (string keys compared in lower case), else `otherwise`. */
+  static <K> Column lookup(Column key, Map<K, Double> weights, Column otherwise) {
+    Column weight = otherwise;
     for (Map.Entry<K, Double> e : weights.entrySet()) {
       Object k =
           e.getKey() instanceof String str ? str.toLowerCase(java.util.Locale.ROOT) : e.getKey();
