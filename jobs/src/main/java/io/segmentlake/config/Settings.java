@@ -17,6 +17,7 @@ public record Settings(
     QualitySettings quality,
     RfmSettings rfm,
     LoyaltySettings loyalty,
+    PredictSettings predict,
     GenerateSettings generate,
     Config source) {
 
@@ -45,6 +46,7 @@ public record Settings(
         QualitySettings.from(c),
         RfmSettings.from(c),
         LoyaltySettings.from(c),
+        PredictSettings.from(c),
         GenerateSettings.from(c, inputRoot),
         c);
   }

@@ -1,0 +1,149 @@
+package io.segmentlake.predict;
+
+import static io.segmentlake.predict.PredictColumns.MEAN_REPEAT_SPEND;
+import static io.segmentlake.predict.PredictColumns.MODEL;
+import static io.segmentlake.predict.PredictColumns.PARAMETER;
+import static io.segmentlake.predict.PredictColumns.VALUE;
+import static io.segmentlake.predict.PredictColumns.X;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.corr;
+
+import io.segmentlake.config.PredictSettings;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The predict stage: used invoice lines in; customer_predictions, model_params and (with a holdout)
+ * model_holdout out.
+ */
+public final class PredictStage {
+  private static final StructType PARAMS =
+      new StructType()
+          .add(MODEL, DataTypes.StringType, false)
+          .add(PARAMETER, DataTypes.StringType, false)
+          .add(VALUE, DataTypes.DoubleType, true);
+
+  private PredictStage() {}
+
+  /** What the stage produced; release() frees what it cached. */
+  public record Result(
+      Dataset<Row> predictions,
+      Dataset<Row> params,
+      Optional<Dataset<Row>> holdout,
+      long customers,
+      Map<String, Object> summary,
+      List<String> warnings,
+      Runnable release) {}
+
+  /** Fits both models on the purchases up to the as-of date and scores every customer. */
+  public static Result run(Dataset<Row> usedInvoices, LocalDate asOf, PredictSettings s) {
+    Dataset<Row> days =
+        Summaries.purchaseDays(usedInvoices).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> summaries =
+        Summaries.calibration(days, asOf).persist(StorageLevel.MEMORY_AND_DISK());
+    long started = System.nanoTime();
+    Fit bg = Models.bgnbd(summaries, s);
+    Models.Spend spend = Models.gammaGamma(summaries, s);
+    Optional<Fit> gg = spend.fit();
+    double fitSeconds = (System.nanoTime() - started) / 1e9;
+    List<String> warnings = new ArrayList<>();
+    List<Row> params = new ArrayList<>();
+    add(params, bg);
+    params.add(RowFactory.create(BgNbd.MODEL, "time_unit_days", (double) s.timeUnit().days()));
+    Double correlation = null;
+    if (gg.isPresent()) {
+      correlation = frequencySpendCorrelation(summaries);
+      add(params, gg.get());
+      Fit g = gg.get();
+      params.add(
+          RowFactory.create(
+              GammaGamma.MODEL,
+              "population_mean_spend",
+              g.value("p") * g.value("gamma") / (g.value("q") - 1)));
+      params.add(RowFactory.create(GammaGamma.MODEL, "frequency_spend_correlation", correlation));
+      if (correlation != null && Math.abs(correlation) > s.correlationWarning()) {
+        warnings.add(
+            String.format(
+                Locale.ROOT,
+                "predict: frequency and spend per purchase correlate (%.3f, above %.2f): the"
+                    + " Gamma-Gamma independence assumption is doubtful",
+                correlation,
+                s.correlationWarning()));
+      }
+    } else {
+      warnings.add("predict: fewer than 2 customers with repeat purchases: no spend or CLV");
+    }
+    for (Fit f : gg.isPresent() ? List.of(bg, gg.get()) : List.of(bg)) {
+      if (!f.converged()) {
+        warnings.add("predict: the " + f.model() + " fit did not converge; see model_params");
+      }
+    }
+    Optional<Holdout.Result> holdout =
+        s.holdoutDays() > 0 ? Optional.of(Holdout.validate(days, asOf, s)) : Optional.empty();
+    holdout.ifPresent(h -> addHoldout(params, h));
+    SparkSession spark = usedInvoices.sparkSession();
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("customers", (long) bg.customers());
+    summary.put("time_unit", s.timeUnit().name().toLowerCase(Locale.ROOT));
+    summary.put("fit_seconds", fitSeconds);
+    summary.put(BgNbd.MODEL, fitSummary(bg));
+    gg.ifPresent(g -> summary.put(GammaGamma.MODEL, fitSummary(g)));
+    summary.put("frequency_spend_correlation", correlation);
+    holdout.ifPresent(h -> summary.put("holdout", h.figures()));
+    summary.put("warnings", warnings);
+    return new Result(
+        Scoring.score(summaries, bg, gg, s),
+        spark.createDataFrame(params, PARAMS),
+        holdout.map(h -> spark.createDataFrame(h.bins(), Holdout.BINS)),
+        (long) bg.customers(),
+        summary,
+        warnings,
+        () -> {
+          summaries.unpersist();
+          days.unpersist();
+        });
+  }
+
+  private static Double frequencySpendCorrelation(Dataset<Row> summaries) {
+    Row r = summaries.where(col(X).gt(0)).agg(corr(col(X), col(MEAN_REPEAT_SPEND))).first();
+    return r.isNullAt(0) || Double.isNaN(r.getDouble(0)) ? null : r.getDouble(0);
+  }
+
+  private static void add(List<Row> params, Fit fit) {
+    for (Object[] row : fit.rows()) {
+      params.add(RowFactory.create(fit.model(), row[0], row[1]));
+    }
+  }
+
+  private static void addHoldout(List<Row> params, Holdout.Result h) {
+    for (Object[] row : h.fit().rows()) {
+      params.add(RowFactory.create(BgNbd.MODEL + "_calibration", row[0], row[1]));
+    }
+    h.figures().forEach((k, v) -> params.add(RowFactory.create(BgNbd.MODEL + "_holdout", k, v)));
+  }
+
+  private static Map<String, Object> fitSummary(Fit f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < f.names().size(); i++) {
+      m.put(f.names().get(i), f.values()[i]);
+    }
+    m.put("log_likelihood", f.logLikelihood());
+    m.put("iterations", f.iterations());
+    m.put("converged", f.converged());
+    m.put("starts_converged", f.startsConverged() + " of " + f.starts());
+    m.put("distinct_statistics", f.statistics());
+    return m;
+  }
+}

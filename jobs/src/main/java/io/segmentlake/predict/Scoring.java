@@ -1,0 +1,241 @@
+package io.segmentlake.predict;
+
+import static io.segmentlake.predict.PredictColumns.CHURN_RISK;
+import static io.segmentlake.predict.PredictColumns.CUSTOMER_ID;
+import static io.segmentlake.predict.PredictColumns.EXPECTED_AVG_SPEND;
+import static io.segmentlake.predict.PredictColumns.FIRST_PURCHASE_DATE;
+import static io.segmentlake.predict.PredictColumns.LAST_PURCHASE_DATE;
+import static io.segmentlake.predict.PredictColumns.MEAN_REPEAT_SPEND;
+import static io.segmentlake.predict.PredictColumns.P_ALIVE;
+import static io.segmentlake.predict.PredictColumns.TIME_UNIT;
+import static io.segmentlake.predict.PredictColumns.T_CAL;
+import static io.segmentlake.predict.PredictColumns.T_CAL_DAYS;
+import static io.segmentlake.predict.PredictColumns.T_X;
+import static io.segmentlake.predict.PredictColumns.T_X_DAYS;
+import static io.segmentlake.predict.PredictColumns.X;
+import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.ceil;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.when;
+
+import io.segmentlake.Schemas;
+import io.segmentlake.config.PredictSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/** Scores customers with the fitted models, in Spark column expressions. */
+final class Scoring {
+  /** Relative size of the first neglected term of the hypergeometric series. */
+  private static final double SERIES_EPSILON = 1e-12;
+
+  /** Most terms of the series (reached only when z is very close to 1). */
+  private static final int MAX_TERMS = 5000;
+
+  private Scoring() {}
+
+  /**
+   * customer_predictions from the summaries: P(alive), expected purchases, P(no purchase), expected
+   * spend and CLV. The hypergeometric series depends on x and T only, so it is summed once per
+   * distinct (x, T) and joined back.
+   */
+  static Dataset<Row> score(Dataset<Row> summaries, Fit bg, Optional<Fit> gg, PredictSettings s) {
+    int unitDays = s.timeUnit().days();
+    Schemas.require(summaries, "summaries", CUSTOMER_ID, X, T_X_DAYS, T_CAL_DAYS);
+    List<Integer> steps = stepEnds(s);
+    Dataset<Row> ages = summaries.select(col(X), col(T_CAL_DAYS)).distinct();
+    Column x = col(X).cast("double");
+    Column age = col(T_CAL_DAYS).divide(unitDays);
+    for (int t : steps) {
+      ages = ages.withColumn("_e" + t, expectedIfAlive(bg, x, age, t / (double) unitDays));
+    }
+    List<Column> perAge = new ArrayList<>(List.of(col(X), col(T_CAL_DAYS)));
+    for (int h : s.horizonsDays()) {
+      Column clvFactor = lit(0.0);
+      int previous = 0;
+      for (int t : steps.stream().filter(t -> t <= h).toList()) {
+        Column increment =
+            previous == 0 ? col("_e" + t) : col("_e" + t).minus(col("_e" + previous));
+        clvFactor = clvFactor.plus(increment.multiply(discount(s.discountRateAnnual(), t)));
+        previous = t;
+      }
+      perAge.add(col("_e" + h).as("_alive_" + h));
+      perAge.add(clvFactor.as("_clv_" + h));
+    }
+    Dataset<Row> joined =
+        summaries
+            .withColumn(T_X, col(T_X_DAYS).divide(unitDays))
+            .withColumn(T_CAL, age)
+            .join(ages.select(perAge.toArray(Column[]::new)), seq(X, T_CAL_DAYS));
+    return finish(joined, bg, gg, s);
+  }
+
+  /** The summaries with "_predicted" = E[Y(days) | x, t_x, T], for the holdout comparison. */
+  static Dataset<Row> expectedPurchases(
+      Dataset<Row> summaries, Fit bg, int days, PredictSettings s) {
+    double unit = s.timeUnit().days();
+    Column x = col(X).cast("double");
+    Dataset<Row> ages =
+        summaries
+            .select(col(X), col(T_CAL_DAYS))
+            .distinct()
+            .withColumn("_e", expectedIfAlive(bg, x, col(T_CAL_DAYS).divide(unit), days / unit));
+    return summaries
+        .join(ages, seq(X, T_CAL_DAYS))
+        .withColumn(
+            "_predicted",
+            pAlive(bg, x, col(T_X_DAYS).divide(unit), col(T_CAL_DAYS).divide(unit))
+                .multiply(col("_e")));
+  }
+
+  private static Dataset<Row> finish(
+      Dataset<Row> joined, Fit bg, Optional<Fit> gg, PredictSettings s) {
+    Column pAlive = pAlive(bg, col(X).cast("double"), col(T_X), col(T_CAL));
+    Column spend = gg.map(fit -> expectedSpend(fit, col(X), col(MEAN_REPEAT_SPEND))).orElse(null);
+    List<Column> out = new ArrayList<>();
+    out.add(col(CUSTOMER_ID));
+    out.add(col(X));
+    out.add(col(T_X));
+    out.add(col(T_CAL));
+    out.add(lit(s.timeUnit().name().toLowerCase(Locale.ROOT)).as(TIME_UNIT));
+    out.add(col(FIRST_PURCHASE_DATE));
+    out.add(col(LAST_PURCHASE_DATE));
+    out.add(money(col(MEAN_REPEAT_SPEND)).as(MEAN_REPEAT_SPEND));
+    out.add(col(P_ALIVE));
+    for (int h : s.horizonsDays()) {
+      out.add(col(P_ALIVE).multiply(col("_alive_" + h)).as(PredictColumns.expectedPurchases(h)));
+    }
+    double w = s.noPurchaseDays() / (double) s.timeUnit().days();
+    out.add(
+        noPurchase(bg, col(X).cast("double"), col(T_CAL), w)
+            .as(PredictColumns.noPurchase(s.noPurchaseDays())));
+    out.add(money(spend == null ? lit(null).cast("double") : spend).as(EXPECTED_AVG_SPEND));
+    for (int h : s.horizonsDays()) {
+      Column clv =
+          spend == null
+              ? lit(null).cast("double")
+              : col(P_ALIVE).multiply(spend).multiply(col("_clv_" + h));
+      out.add(money(clv).as(PredictColumns.clv(h)));
+    }
+    out.add(
+        when(col(P_ALIVE).lt(s.highRiskBelow()), lit("high"))
+            .when(col(P_ALIVE).lt(s.mediumRiskBelow()), lit("medium"))
+            .otherwise(lit("low"))
+            .as(CHURN_RISK));
+    return joined.withColumn(P_ALIVE, pAlive).select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * P(alive | x, t_x, T) = 1 / (1 + δ(x>0) · a / (b+x−1) · ((α+T)/(α+t_x))^(r+x)), in logarithms so
+   * that a large x cannot overflow.
+   */
+  static Column pAlive(Fit bg, Column x, Column tx, Column t) {
+    double r = bg.value("r");
+    double alpha = bg.value("alpha");
+    double a = bg.value("a");
+    double b = bg.value("b");
+    Column logOdds =
+        lit(Math.log(a))
+            .minus(log(x.plus(b - 1)))
+            .plus(x.plus(r).multiply(log(t.plus(alpha)).minus(log(tx.plus(alpha)))));
+    return when(x.equalTo(0), lit(1.0)).otherwise(lit(1.0).divide(exp(logOdds).plus(1)));
+  }
+
+  /**
+   * E[Y(t) | alive, x, T] = (a+b+x−1)/(a−1) · [1 − (1−z)^(a−1) · ₂F₁(a+b−1−r, a−1; a+b+x−1; z)], z
+   * = t/(α+T+t): FHL's ((α+T)/(α+T+t))^(r+x) · ₂F₁(r+x, b+x; a+b+x−1; z) after Euler's
+   * transformation, whose series converges fast for large x and does not overflow.
+   */
+  static Column expectedIfAlive(Fit bg, Column x, Column t, double horizon) {
+    double r = bg.value("r");
+    double alpha = bg.value("alpha");
+    double a = bg.value("a");
+    double b = bg.value("b");
+    Column z = lit(horizon).divide(t.plus(alpha + horizon));
+    Column c = x.plus(a + b - 1);
+    Column f = hypergeometric(a + b - 1 - r, a - 1, c, z);
+    return c.divide(a - 1).multiply(lit(1.0).minus(pow(lit(1.0).minus(z), a - 1).multiply(f)));
+  }
+
+  /**
+   * ₂F₁(A, B; C; z) for 0 < z < 1 by its series, summed in Horner form from the last term: 1 + q₁(1
+   * + q₂(1 + …)), q_k = (A+k−1)(B+k−1) z / ((C+k−1) k). The number of terms is chosen per row so
+   * that z^K is below SERIES_EPSILON.
+   */
+  static Column hypergeometric(double aa, double bb, Column c, Column z) {
+    Column terms =
+        least(lit(MAX_TERMS), ceil(lit(Math.log(SERIES_EPSILON)).divide(log(z))).plus(10))
+            .cast("int");
+    return aggregate(
+        sequence(terms, lit(1), lit(-1)),
+        lit(1.0),
+        (acc, k) -> {
+          Column kd = k.cast("double");
+          Column q =
+              kd.plus(aa - 1)
+                  .multiply(kd.plus(bb - 1))
+                  .multiply(z)
+                  .divide(c.plus(kd).minus(1).multiply(kd));
+          return lit(1.0).plus(q.multiply(acc));
+        });
+  }
+
+  /** P(no purchase in w | x, T) = 1 − P(alive) + P(alive) · ((α+T)/(α+T+w))^(r+x). */
+  private static Column noPurchase(Fit bg, Column x, Column t, double w) {
+    Column alive = col(P_ALIVE);
+    double r = bg.value("r");
+    double alpha = bg.value("alpha");
+    Column stay = exp(x.plus(r).multiply(log(t.plus(alpha)).minus(log(t.plus(alpha + w)))));
+    return lit(1.0).minus(alive).plus(alive.multiply(stay));
+  }
+
+  /**
+   * Gamma-Gamma: E[M | x, m_x] = p (γ + x m_x) / (p x + q − 1), with a mean spend below 0 (returns
+   * exceeding purchases) taken as 0.
+   */
+  static Column expectedSpend(Fit gg, Column x, Column meanSpend) {
+    double p = gg.value("p");
+    double q = gg.value("q");
+    double gamma = gg.value("gamma");
+    return greatest(meanSpend, lit(0.0))
+        .multiply(x)
+        .plus(gamma)
+        .multiply(p)
+        .divide(x.cast("double").multiply(p).plus(q - 1));
+  }
+
+  /** Step ends in days: every clv-step-days up to the longest horizon, and each horizon. */
+  static List<Integer> stepEnds(PredictSettings s) {
+    int longest = s.horizonsDays().get(s.horizonsDays().size() - 1);
+    TreeSet<Integer> ends = new TreeSet<>(s.horizonsDays());
+    for (int t = s.clvStepDays(); t < longest; t += s.clvStepDays()) {
+      ends.add(t);
+    }
+    return List.copyOf(ends);
+  }
+
+  private static double discount(double annualRate, int days) {
+    return Math.pow(1 + annualRate, -days / 365.0);
+  }
+
+  private static Column money(Column c) {
+    return c.cast(DataTypes.createDecimalType(18, 2));
+  }
+
+  private static scala.collection.immutable.Seq<String> seq(String... names) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
+  }
+}
