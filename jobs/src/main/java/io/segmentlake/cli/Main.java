@@ -34,7 +34,7 @@ public final class Main implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "COMMAND",
-      description = "run | rfm | loyalty | generate | validate | …")
+      description = "run | rfm | loyalty | predict | generate | validate | …")
   String command;
 
   @Option(
@@ -51,6 +51,12 @@ public final class Main implements Callable<Integer> {
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One setting (repeatable).")
   List<String> sets = new ArrayList<>();
+
+  @Option(
+      names = "--holdout-days",
+      paramLabel = "N",
+      description = "predict, run: validate BG/NBD on the last N days (predict.holdout-days).")
+  Integer holdoutDays;
 
   @Option(names = "--customers", description = "generate: number of customers.")
   Long customers;
@@ -109,20 +115,22 @@ public final class Main implements Callable<Integer> {
       throw JobFailure.usage("unknown command '" + command + "'; expected one of " + COMMANDS);
     }
     List<String> all = new ArrayList<>(sets);
+    Optional.ofNullable(holdoutDays).ifPresent(h -> all.add("predict.holdout-days=" + h));
     Optional.ofNullable(customers).ifPresent(c -> all.add("generate.customers=" + c));
     Optional.ofNullable(seed).ifPresent(s -> all.add("generate.seed=" + s));
     Optional.ofNullable(out).ifPresent(o -> all.add("generate.out=\"" + o + "\""));
     Settings settings = Settings.from(ConfigLoader.load(Optional.ofNullable(config), all));
     LocalDate date = asOfDate(settings);
     return switch (command) {
-      case "run", "rfm", "loyalty" -> new StageJob(settings, date, command).run();
+      case "run", "rfm", "loyalty", "predict" -> new StageJob(settings, date, command).run();
       case "generate" -> GenerateJob.run(settings);
       case "validate" -> ValidateJob.run(settings, date);
       default ->
           throw JobFailure.usage(
               "command '"
                   + command
-                  + "' is not available yet; available: run, rfm, loyalty, generate, validate");
+                  + "' is not available yet; available: run, rfm, loyalty, predict, generate,"
+                  + " validate");
     };
   }
 

@@ -5,6 +5,7 @@ import io.segmentlake.lake.LakeReader;
 import io.segmentlake.lake.Publisher;
 import io.segmentlake.lake.RunLog;
 import io.segmentlake.loyalty.LoyaltyStage;
+import io.segmentlake.predict.PredictStage;
 import io.segmentlake.quality.Quarantine;
 import io.segmentlake.rfm.RfmStage;
 import java.lang.management.ManagementFactory;
@@ -22,13 +23,21 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The stage commands, `rfm` and `loyalty`, and `run` with every stage this build has: ingest, the
- * stages, publish, mark. Within one application a stage uses what the stage before it still holds;
- * run alone, it reads what the earlier stage published.
+ * The stage commands, `rfm`, `loyalty` and `predict`, and `run` with every stage this build has:
+ * ingest, the stages, publish, mark. Within one application a stage uses what the stage before it
+ * still holds; run alone, it reads what the earlier stage published.
  */
 final class StageJob {
   /** Stages of the full pipeline that this build does not have yet; `run` reports them. */
-  private static final List<String> NOT_YET = List.of("clusters", "predict", "reports");
+  private static final List<String> NOT_YET = List.of("clusters", "reports");
+
+  /** The stages each command runs, in order. */
+  private static final Map<String, List<String>> STAGES =
+      Map.of(
+          "run", List.of("rfm", "loyalty", "predict"),
+          "rfm", List.of("rfm"),
+          "loyalty", List.of("loyalty"),
+          "predict", List.of("predict"));
 
   private static final List<String> OPTIONAL_TABLES =
       List.of("products", "customers", "interactions");
@@ -91,13 +100,16 @@ final class StageJob {
   /** Ingests, applies the gates, runs the stages and writes every table to staging. */
   private void stageTables(SparkSession spark, Publisher publisher) {
     Ingest invoices = ingest(Ingest.invoices(spark, settings, asOf, progress));
-    boolean rfmHere = !command.equals("loyalty");
+    List<String> stages = STAGES.get(command);
     Optional<RfmStage.Result> rfm =
-        rfmHere ? Optional.of(rfm(invoices, publisher)) : Optional.empty();
-    if (!command.equals("rfm")) {
+        stages.contains("rfm") ? Optional.of(rfm(invoices, publisher)) : Optional.empty();
+    if (stages.contains("loyalty")) {
       loyalty(spark, invoices, rfm.map(RfmStage.Result::scores), publisher);
     }
     rfm.ifPresent(r -> r.release().run());
+    if (stages.contains("predict")) {
+      predict(invoices, publisher);
+    }
 
     progress.start();
     // One sub-partition per input table read: a command replaces the rows of the tables it read
@@ -177,6 +189,25 @@ final class StageJob {
                 + (previous.isPresent()
                     ? ", previous run " + previous.get().getKey()
                     : ", first run")));
+  }
+
+  private void predict(Ingest invoices, Publisher publisher) {
+    progress.start();
+    PredictStage.Result predict = PredictStage.run(invoices.used(), asOf, settings.predict());
+    predict.warnings().forEach(w -> Progress.log("warning: " + w));
+    manifest.table(
+        "customer_predictions",
+        publisher.stage("customer_predictions", predict.predictions(), predict.customers()));
+    manifest.table("model_params", publisher.stage("model_params", predict.params(), 1));
+    predict
+        .holdout()
+        .ifPresent(h -> manifest.table("model_holdout", publisher.stage("model_holdout", h, 1)));
+    manifest.put("predict", predict.summary());
+    predict.release().run();
+    manifest.stage(
+        "predict",
+        progress.done(
+            "predict", Progress.n(predict.customers()) + " customers; " + predict.description()));
   }
 
   /**

@@ -13,8 +13,8 @@ public record PredictSettings(
     double discountRateAnnual,
     int clvStepDays,
     int noPurchaseDays,
-    double highRiskBelow,
-    double mediumRiskBelow,
+    double highRiskFrom,
+    double mediumRiskFrom,
     int holdoutDays,
     int maxIterations,
     double gradientTolerance,
@@ -40,11 +40,11 @@ public record PredictSettings(
   static PredictSettings from(Config c) {
     String p = "segmentlake.predict";
     List<Integer> horizons = horizons(c, p + ".horizons-days");
-    double high = Keys.doubleBetween(c, p + ".churn-risk.high-below", 0, 1);
-    double medium = Keys.doubleBetween(c, p + ".churn-risk.medium-below", 0, 1);
-    if (medium < high) {
+    double high = Keys.doubleBetween(c, p + ".churn-risk.high-from", 0, 1);
+    double medium = Keys.doubleBetween(c, p + ".churn-risk.medium-from", 0, 1);
+    if (medium > high) {
       throw Keys.bad(
-          p + ".churn-risk.medium-below", medium, "at least churn-risk.high-below (" + high + ")");
+          p + ".churn-risk.medium-from", medium, "at most churn-risk.high-from (" + high + ")");
     }
     return new PredictSettings(
         Keys.oneOf(c, p + ".time-unit", TimeUnit.class),
@@ -68,8 +68,8 @@ public record PredictSettings(
         discountRateAnnual,
         clvStepDays,
         noPurchaseDays,
-        highRiskBelow,
-        mediumRiskBelow,
+        highRiskFrom,
+        mediumRiskFrom,
         days,
         maxIterations,
         gradientTolerance,

@@ -45,6 +45,7 @@ public final class PredictStage {
       long customers,
       Map<String, Object> summary,
       List<String> warnings,
+      String description,
       Runnable release) {}
 
   /** Fits both models on the purchases up to the as-of date and scores every customer. */
@@ -73,6 +74,11 @@ public final class PredictStage {
               "population_mean_spend",
               g.value("p") * g.value("gamma") / (g.value("q") - 1)));
       params.add(RowFactory.create(GammaGamma.MODEL, "frequency_spend_correlation", correlation));
+      params.add(
+          RowFactory.create(
+              GammaGamma.MODEL,
+              "customers_excluded_non_positive_spend",
+              (double) spend.excluded()));
       if (correlation != null && Math.abs(correlation) > s.correlationWarning()) {
         warnings.add(
             String.format(
@@ -110,6 +116,7 @@ public final class PredictStage {
         (long) bg.customers(),
         summary,
         warnings,
+        describe(bg) + gg.map(g -> "; " + describe(g)).orElse(""),
         () -> {
           summaries.unpersist();
           days.unpersist();
@@ -132,6 +139,19 @@ public final class PredictStage {
       params.add(RowFactory.create(BgNbd.MODEL + "_calibration", row[0], row[1]));
     }
     h.figures().forEach((k, v) -> params.add(RowFactory.create(BgNbd.MODEL + "_holdout", k, v)));
+  }
+
+  /** For the progress line: "bgnbd r=0.243 alpha=4.41 … (converged in 21 iterations)". */
+  private static String describe(Fit f) {
+    StringBuilder b = new StringBuilder(f.model());
+    for (int i = 0; i < f.names().size(); i++) {
+      b.append(String.format(Locale.ROOT, " %s=%.4g", f.names().get(i), f.values()[i]));
+    }
+    return b.append(
+            f.converged()
+                ? " (converged in " + f.iterations() + " iterations)"
+                : " (NOT converged after " + f.iterations() + " iterations)")
+        .toString();
   }
 
   private static Map<String, Object> fitSummary(Fit f) {

@@ -118,10 +118,8 @@ final class Scoring {
     for (int h : s.horizonsDays()) {
       out.add(col(P_ALIVE).multiply(col("_alive_" + h)).as(PredictColumns.expectedPurchases(h)));
     }
-    double w = s.noPurchaseDays() / (double) s.timeUnit().days();
-    out.add(
-        noPurchase(bg, col(X).cast("double"), col(T_CAL), w)
-            .as(PredictColumns.noPurchase(s.noPurchaseDays())));
+    String noPurchaseName = PredictColumns.noPurchase(s.noPurchaseDays());
+    out.add(col(noPurchaseName));
     out.add(money(spend == null ? lit(null).cast("double") : spend).as(EXPECTED_AVG_SPEND));
     for (int h : s.horizonsDays()) {
       Column clv =
@@ -130,12 +128,17 @@ final class Scoring {
               : col(P_ALIVE).multiply(spend).multiply(col("_clv_" + h));
       out.add(money(clv).as(PredictColumns.clv(h)));
     }
+    Column noPurchase = col(noPurchaseName);
     out.add(
-        when(col(P_ALIVE).lt(s.highRiskBelow()), lit("high"))
-            .when(col(P_ALIVE).lt(s.mediumRiskBelow()), lit("medium"))
+        when(noPurchase.geq(s.highRiskFrom()), lit("high"))
+            .when(noPurchase.geq(s.mediumRiskFrom()), lit("medium"))
             .otherwise(lit("low"))
             .as(CHURN_RISK));
-    return joined.withColumn(P_ALIVE, pAlive).select(out.toArray(Column[]::new));
+    double w = s.noPurchaseDays() / (double) s.timeUnit().days();
+    return joined
+        .withColumn(P_ALIVE, pAlive)
+        .withColumn(noPurchaseName, noPurchase(bg, col(X).cast("double"), col(T_CAL), w))
+        .select(out.toArray(Column[]::new));
   }
 
   /**
