@@ -116,6 +116,37 @@ class CliTest {
   }
 
   @Test
+  void predictWithAHoldoutWritesPredictionsParametersAndTheComparison(@TempDir Path out)
+      throws Exception {
+    assertThat(cli(out, "predict", "--as-of", "2025-12-31", "--holdout-days", "180")).isEqualTo(0);
+    JsonNode m = manifest(out, "2025-12-31");
+    long customers = m.at("/predict/customers").asLong();
+    assertThat(m.at("/predict/bgnbd/converged").asBoolean()).isTrue();
+    assertThat(m.at("/predict/gamma_gamma/converged").asBoolean()).isTrue();
+    Dataset<Row> predictions = table(out, "customer_predictions");
+    assertThat(predictions.count()).isEqualTo(customers).isPositive();
+    assertThat(predictions.select("customer_id").distinct().count()).isEqualTo(customers);
+    // The same customers RFM scores (a purchase up to D), and sensible, ordered values.
+    assertThat(
+            predictions
+                .where(
+                    "p_alive < 0 or p_alive > 1 or p_no_purchase_90d < 0 or p_no_purchase_90d > 1"
+                        + " or expected_purchases_30d > expected_purchases_90d"
+                        + " or expected_purchases_90d > expected_purchases_365d"
+                        + " or clv_30d > clv_90d or clv_90d > clv_365d or clv_365d is null"
+                        + " or churn_risk not in ('low', 'medium', 'high')")
+                .count())
+        .isZero();
+    Dataset<Row> params = table(out, "model_params");
+    assertThat(params.select("model").distinct().count()).isEqualTo(4);
+    Dataset<Row> holdout = table(out, "model_holdout");
+    assertThat(holdout.count()).isEqualTo(8);
+    assertThat(holdout.agg(org.apache.spark.sql.functions.sum("customers")).first().getLong(0))
+        .isEqualTo(m.at("/predict/holdout/customers").asLong());
+    assertThat(m.at("/tables_written/customer_predictions/rows").asLong()).isEqualTo(customers);
+  }
+
+  @Test
   void missingInputAndMissingColumnsExit3(@TempDir Path out) throws Exception {
     assertThat(cli(out, "rfm", "--set", "input.invoices.path=\"" + out.resolve("nope") + "\""))
         .isEqualTo(3);
@@ -180,6 +211,12 @@ class CliTest {
         .isZero();
     assertThat(dec.at("/tables_written/special_customers/rows").asLong())
         .isEqualTo(special.count());
+    // run also predicts, for every customer RFM scored who bought (not only returned).
+    assertThat(table(out, "customer_predictions").where("as_of_date = '2025-12-31'").count())
+        .isEqualTo(
+            dec.at("/rfm/customers_scored").asLong()
+                - dec.at("/rfm/customers_with_only_returns").asLong());
+    assertThat(dec.at("/stages_not_available").toString()).doesNotContain("predict");
 
     // A later rfm for the same date replaces the invoices' quarantine rows only.
     assertThat(cli(out, "rfm", "--as-of", "2025-12-31")).isEqualTo(0);

@@ -205,4 +205,24 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load("loyalty.special.rules=[{group = vip, tier = [Gold]}]"))
         .hasMessageContaining("unknown field(s) [tier]");
   }
+
+  @Test
+  void predictDefaultsAndBadValues() {
+    PredictSettings p = load().predict();
+    assertThat(p.timeUnit()).isEqualTo(PredictSettings.TimeUnit.DAYS);
+    assertThat(p.horizonsDays()).containsExactly(30, 90, 365);
+    assertThat(p.holdoutDays()).isZero();
+    assertThat(load("predict.time-unit=weeks").predict().timeUnit().days()).isEqualTo(7);
+    assertThatThrownBy(() -> load("predict.time-unit=months"))
+        .hasMessageContaining("segmentlake.predict.time-unit")
+        .hasMessageContaining("[days, weeks]");
+    assertThatThrownBy(() -> load("predict.horizons-days=[90, 30]"))
+        .hasMessageContaining("segmentlake.predict.horizons-days")
+        .hasMessageContaining("ascending whole numbers of days");
+    assertThatThrownBy(() -> load("predict.churn-risk.medium-from=0.9"))
+        .hasMessageContaining("segmentlake.predict.churn-risk.medium-from")
+        .hasMessageContaining("at most churn-risk.high-from (0.8)");
+    assertThatThrownBy(() -> load("predict.holdout-days=-1"))
+        .hasMessageContaining("segmentlake.predict.holdout-days");
+  }
 }

@@ -1,0 +1,175 @@
+package io.segmentlake.predict;
+
+import static io.segmentlake.Fixtures.line;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.segmentlake.Fixtures;
+import io.segmentlake.SharedSpark;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Summaries, likelihoods and scoring on hand-made customers with hand-computed expectations. */
+class PredictStageTest {
+  private static final LocalDate AS_OF = LocalDate.parse("2024-01-31");
+
+  @BeforeAll
+  static void spark() {
+    SharedSpark.session();
+  }
+
+  private static Map<String, Row> byCustomer(Dataset<Row> rows) {
+    return rows.collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs("customer_id"), r -> r));
+  }
+
+  @Test
+  void summariesMergeTheDayNetItsReturnsAndIgnoreReturnOnlyDays() {
+    Dataset<Row> lines =
+        Fixtures.invoices(
+            line("i1", "A", "2024-01-01T09:00", 2, 10.0), // first purchase: 20
+            line("i2", "A", "2024-01-01T18:00", 1, 5.0), // same day: merged, 25
+            line("i3", "A", "2024-01-08T10:00", 3, 10.0), // repeat: 30 - 10 returned = 20
+            line("i4", "A", "2024-01-08T11:00", -1, 10.0),
+            line("i5", "A", "2024-01-15T10:00", -2, 10.0), // only returns: not a purchase
+            line("i6", "A", "2024-01-22T10:00", 1, 0.0), // a free item is a purchase of 0
+            line("i7", "B", "2024-01-31T23:00", 1, 50.0), // bought on the as-of day: T = 0
+            line("i8", "C", "2024-01-10T10:00", -1, 5.0)); // only returns: no summary
+    Map<String, Row> s = byCustomer(Summaries.calibration(Summaries.purchaseDays(lines), AS_OF));
+    assertThat(s).containsOnlyKeys("A", "B");
+    Row a = s.get("A");
+    assertThat((Integer) a.getAs("x")).isEqualTo(2);
+    assertThat((Integer) a.getAs("t_x_days")).isEqualTo(21);
+    assertThat((Integer) a.getAs("t_cal_days")).isEqualTo(30);
+    assertThat((Double) a.getAs("mean_repeat_spend")).isEqualTo(10.0); // (20 + 0) / 2
+    Row b = s.get("B");
+    assertThat((Integer) b.getAs("x")).isZero();
+    assertThat((Integer) b.getAs("t_cal_days")).isZero();
+    assertThat((Double) b.getAs("mean_repeat_spend")).isZero();
+  }
+
+  @Test
+  void holdoutPurchasesStayOutOfTheCalibration() {
+    Dataset<Row> lines =
+        Fixtures.invoices(
+            line("i1", "A", "2024-01-01T10:00", 1, 10.0),
+            line("i2", "A", "2024-01-20T10:00", 1, 10.0),
+            line("i3", "A", "2024-01-21T10:00", 1, 99.0), // after the calibration end
+            line("i4", "B", "2024-01-25T10:00", 1, 10.0)); // first bought in the holdout
+    Dataset<Row> days = Summaries.purchaseDays(lines);
+    LocalDate end = LocalDate.parse("2024-01-20");
+    Map<String, Row> cal = byCustomer(Summaries.calibration(days, end));
+    assertThat(cal).containsOnlyKeys("A");
+    assertThat((Integer) cal.get("A").getAs("x")).isEqualTo(1);
+    assertThat((Integer) cal.get("A").getAs("t_cal_days")).isEqualTo(19);
+    assertThat((Double) cal.get("A").getAs("mean_repeat_spend")).isEqualTo(10.0);
+    Map<String, Row> after = byCustomer(Summaries.purchasesBetween(days, end, AS_OF));
+    assertThat((Integer) after.get("A").getAs("holdout_purchases")).isEqualTo(1);
+  }
+
+  @Test
+  void likelihoodsAtFixedParametersEqualTheHandComputedValues() {
+    // r = α = a = b = 1. x = 0, T = 1: LL = −ln 2.
+    BgNbd single = new BgNbd(new int[] {0}, new double[] {0}, new double[] {1}, new double[] {1});
+    assertThat(single.logLikelihood(1, 1, 1, 1)).isCloseTo(-Math.log(2), within(1e-12));
+    // x = 1, t_x = 1, T = 2: LL = ln Γ(2) − ln Γ(1) + ln B(1, 2) − ln B(1, 1) + ln(3^−2 + 2^−2)
+    //   = −ln 2 + ln(1/9 + 1/4) = −1.711714...; two such customers count twice.
+    BgNbd repeat = new BgNbd(new int[] {1}, new double[] {1}, new double[] {2}, new double[] {2});
+    double expected = 2 * (-Math.log(2) + Math.log(1.0 / 9 + 1.0 / 4));
+    assertThat(repeat.logLikelihood(1, 1, 1, 1)).isCloseTo(expected, within(1e-12));
+    // Gamma-Gamma p = q = γ = 1, x = 1, m = 10: LL = ln Γ(2) − 2 ln Γ(1) + 0 + 0 − 2 ln 11.
+    GammaGamma gg = new GammaGamma(new int[] {1}, new double[] {10}, new double[] {1});
+    assertThat(gg.logLikelihood(1, 1, 1)).isCloseTo(-2 * Math.log(11), within(1e-12));
+  }
+
+  @Test
+  void theLikelihoodStaysFiniteForEdgeCustomers() {
+    // Very large x, t_x = T, a one-day tenure, and x = 0.
+    BgNbd edge =
+        new BgNbd(
+            new int[] {5000, 3, 0, 1},
+            new double[] {700, 400, 0, 1},
+            new double[] {700, 400, 1, 1},
+            new double[] {1, 1, 1, 1});
+    double ll = edge.logLikelihood(0.243, 4.414, 0.793, 2.426);
+    assertThat(Double.isFinite(ll)).isTrue();
+    double[] gradient = new double[4];
+    edge.meanNegativeLogLikelihood(new double[] {0, 0, 0, 0}, gradient);
+    for (double g : gradient) {
+      assertThat(Double.isFinite(g)).isTrue();
+    }
+  }
+
+  @Test
+  void theSeriesEqualsAClosedForm() {
+    // ₂F₁(1, 1; 2; z) = −ln(1 − z) / z.
+    StructType schema = new StructType().add("z", DataTypes.DoubleType);
+    Dataset<Row> z =
+        Fixtures.rows(
+            schema,
+            List.of(RowFactory.create(0.1), RowFactory.create(0.9), RowFactory.create(0.99)));
+    List<Row> rows =
+        z.select(col("z"), Scoring.hypergeometric(1, 1, lit(2.0), col("z"))).collectAsList();
+    for (Row r : rows) {
+      double v = r.getDouble(0);
+      assertThat(r.getDouble(1)).isCloseTo(-Math.log(1 - v) / v, within(1e-9));
+    }
+  }
+
+  @Test
+  void scoringIsFiniteAndOrderedForEdgeCustomers() {
+    Fit bg =
+        new Fit(
+            BgNbd.MODEL,
+            BgNbd.PARAMETERS,
+            new double[] {0.243, 4.414, 0.793, 2.426},
+            0,
+            0,
+            true,
+            1,
+            1,
+            1,
+            1);
+    StructType schema =
+        new StructType()
+            .add("x", DataTypes.DoubleType)
+            .add("t_x", DataTypes.DoubleType)
+            .add("t", DataTypes.DoubleType);
+    Dataset<Row> customers =
+        Fixtures.rows(
+            schema,
+            List.of(
+                RowFactory.create(0.0, 0.0, 0.0),
+                RowFactory.create(5000.0, 100.0, 100.0),
+                RowFactory.create(5000.0, 1.0, 100.0),
+                RowFactory.create(1.0, 1.0, 1.0)));
+    List<Row> rows =
+        customers
+            .select(
+                Scoring.pAlive(bg, col("x"), col("t_x"), col("t")),
+                Scoring.expectedIfAlive(bg, col("x"), col("t"), 4),
+                Scoring.expectedIfAlive(bg, col("x"), col("t"), 52))
+            .collectAsList();
+    assertThat(rows.get(0).getDouble(0)).isEqualTo(1.0);
+    // 5,000 purchases in 100 weeks, the last today: t_x = T, so P(alive) = 1 / (1 + a / (b+x−1));
+    // about 50 purchases a week while alive.
+    assertThat(rows.get(1).getDouble(0)).isCloseTo(1 / (1 + 0.793 / (2.426 + 4999)), within(1e-12));
+    assertThat(rows.get(1).getDouble(1)).isBetween(150.0, 250.0);
+    // The same 5,000 purchases but none for 99 weeks: certainly gone, no overflow.
+    assertThat(rows.get(2).getDouble(0)).isCloseTo(0.0, within(1e-12));
+    for (Row r : rows) {
+      assertThat(r.getDouble(2)).isGreaterThan(r.getDouble(1)).isLessThan(1e6);
+    }
+  }
+}
