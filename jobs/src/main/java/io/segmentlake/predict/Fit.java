@@ -17,7 +17,8 @@ record Fit(
     int startsConverged,
     int starts,
     double customers,
-    int statistics) {
+    int statistics,
+    double seconds) {
 
   /** The parameter called {@code name}. */
   double value(String name) {
@@ -37,6 +38,7 @@ record Fit(
       int statistics,
       int maxIterations,
       double tolerance) {
+    long started = System.nanoTime();
     Bfgs.Outcome best = null;
     int converged = 0;
     for (double[] start : starts) {
@@ -70,7 +72,8 @@ record Fit(
         converged,
         starts.size(),
         customers,
-        statistics);
+        statistics,
+        (System.nanoTime() - started) / 1e9);
   }
 
   /** The model_params rows of this fit: (parameter, value). */

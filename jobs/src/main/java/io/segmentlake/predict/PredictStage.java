@@ -103,7 +103,7 @@ public final class PredictStage {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("customers", (long) bg.customers());
     summary.put("time_unit", s.timeUnit().name().toLowerCase(Locale.ROOT));
-    summary.put("fit_seconds", fitSeconds);
+    summary.put("fit_seconds_with_statistics", fitSeconds);
     summary.put(BgNbd.MODEL, fitSummary(bg));
     gg.ifPresent(g -> summary.put(GammaGamma.MODEL, fitSummary(g)));
     summary.put("frequency_spend_correlation", correlation);
@@ -164,6 +164,7 @@ public final class PredictStage {
     m.put("converged", f.converged());
     m.put("starts_converged", f.startsConverged() + " of " + f.starts());
     m.put("distinct_statistics", f.statistics());
+    m.put("optimiser_seconds", f.seconds());
     return m;
   }
 }

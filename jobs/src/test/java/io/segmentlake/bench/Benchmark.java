@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * `segmentlake bench`: generates a lake (once per size and seed), runs `run` (ingest, rfm, loyalty)
- * through the launcher in its own JVM, then the same RFM aggregation and quantile scoring in DuckDB
- * (2 threads) on the same files, and prints wall time per stage, rows/s, peak memory, the ratio rfm
- * / DuckDB and the ratio loyalty / rfm.
+ * `segmentlake bench`: generates a lake (once per size and seed), runs `run` (ingest, rfm, loyalty,
+ * predict) or one stage command through the launcher in its own JVM, then the same RFM aggregation
+ * and quantile scoring in DuckDB (2 threads) on the same files, and the same model fits in
+ * numpy/scipy on compressed statistics that DuckDB computes; prints wall time per stage, rows/s,
+ * peak memory, the ratios rfm / DuckDB, loyalty / rfm, predict / rfm, and optimiser / scipy.
  *
- * <p>Usage: {@code jobs/bin/segmentlake bench [--customers N] [--dir DIR] [--runs K]}
+ * <p>Usage: {@code jobs/bin/segmentlake bench [--customers N] [--dir DIR] [--runs K] [--command
+ * run|predict]}
  */
 public final class Benchmark {
   private static final String AS_OF = "2025-12-31";
@@ -31,11 +33,13 @@ public final class Benchmark {
     long customers = 500_000;
     Path dir = Path.of("target/bench");
     int runs = 2;
+    String command = "run";
     for (int i = 1; i < args.length; i += 2) {
       switch (args[i - 1]) {
         case "--customers" -> customers = Long.parseLong(args[i]);
         case "--dir" -> dir = Path.of(args[i]);
         case "--runs" -> runs = Integer.parseInt(args[i]);
+        case "--command" -> command = args[i];
         default -> throw new IllegalArgumentException("unknown bench option " + args[i - 1]);
       }
     }
@@ -50,7 +54,7 @@ public final class Benchmark {
       Path out = dir.resolve("out-" + customers).toAbsolutePath();
       Measured spark =
           launch(
-              "run",
+              command,
               "--as-of",
               AS_OF,
               "--set",
@@ -61,37 +65,102 @@ public final class Benchmark {
           new ObjectMapper()
               .readTree(out.resolve("_runs/as_of_date=" + AS_OF + "/manifest.json").toFile());
       double ingest = manifest.at("/stage_seconds/ingest").asDouble();
-      double rfm = manifest.at("/stage_seconds/rfm").asDouble();
-      double loyalty = manifest.at("/stage_seconds/loyalty").asDouble();
-      double optional = 0;
-      for (String table : List.of("products", "customers", "interactions")) {
-        optional += manifest.at("/stage_seconds/ingest_" + table).asDouble();
-      }
-      double duck = DuckDb.rfm(lake, AS_OF);
       System.out.printf(
           Locale.ROOT,
-          "run %d     spark process %.1f s: session ready %.1f s, ingest %.1f s (read, conform,"
-              + " quality rules, de-duplication), rfm %.1f s, ingest of products, customers and"
-              + " interactions %.1f s, loyalty %.1f s (%.2fx rfm), publish %.1f s; %,.0f lines/s"
-              + " through ingest+rfm; peak heap per stage (MiB) %s; peak RSS %d MiB%n"
-              + "          duckdb %.2f s | ratio rfm/duckdb %.1fx, ingest+rfm/duckdb %.1fx,"
-              + " process/duckdb %.1fx%n",
+          "run %d     %s: spark process %.1f s, session ready %.1f s, ingest %.1f s (read, conform,"
+              + " quality rules, de-duplication), %,.0f lines/s through ingest; peak heap per stage"
+              + " (MiB) %s; peak RSS %d MiB%n",
           run,
+          command,
           spark.seconds,
           manifest.at("/session_ready_seconds").asDouble(),
           ingest,
-          rfm,
-          optional,
-          loyalty,
-          loyalty / rfm,
-          manifest.at("/stage_seconds/publish").asDouble(),
-          lines / (ingest + rfm),
+          lines / ingest,
           manifest.get("stage_peak_heap_mib"),
-          spark.peakRssKib / 1024,
-          duck,
-          rfm / duck,
-          (ingest + rfm) / duck,
-          spark.seconds / duck);
+          spark.peakRssKib / 1024);
+      JsonNode seconds = manifest.get("stage_seconds");
+      if (seconds.has("rfm")) {
+        double rfm = seconds.get("rfm").asDouble();
+        double duck = DuckDb.rfm(lake, AS_OF);
+        System.out.printf(
+            Locale.ROOT,
+            "          rfm %.1f s | duckdb %.2f s | ratio rfm/duckdb %.1fx, ingest+rfm/duckdb %.1fx%n",
+            rfm,
+            duck,
+            rfm / duck,
+            (ingest + rfm) / duck);
+        if (seconds.has("loyalty")) {
+          double optional = 0;
+          for (String table : List.of("products", "customers", "interactions")) {
+            optional += seconds.path("ingest_" + table).asDouble();
+          }
+          double loyalty = seconds.get("loyalty").asDouble();
+          System.out.printf(
+              Locale.ROOT,
+              "          ingest of products, customers, interactions %.1f s, loyalty %.1f s (%.2fx"
+                  + " rfm)%n",
+              optional,
+              loyalty,
+              loyalty / rfm);
+        }
+        if (seconds.has("predict")) {
+          System.out.printf(
+              Locale.ROOT,
+              "          predict %.2fx rfm%n",
+              seconds.get("predict").asDouble() / rfm);
+        }
+      }
+      if (seconds.has("predict")) {
+        predict(manifest, lake);
+      }
+      System.out.printf(
+          Locale.ROOT, "          publish %.1f s%n", seconds.path("publish").asDouble());
+    }
+  }
+
+  /** The predict stage's figures, and the same fits in numpy/scipy on DuckDB's statistics. */
+  private static void predict(JsonNode manifest, Path lake) throws Exception {
+    JsonNode p = manifest.get("predict");
+    double bg = p.at("/bgnbd/optimiser_seconds").asDouble();
+    double gg = p.at("/gamma_gamma/optimiser_seconds").asDouble();
+    System.out.printf(
+        Locale.ROOT,
+        "          predict %.1f s for %,d customers: statistics and fits %.1f s, optimiser bgnbd %.2f"
+            + " s (%,d distinct statistics, %d iterations), gamma_gamma %.2f s (%,d, %d"
+            + " iterations)%n",
+        manifest.at("/stage_seconds/predict").asDouble(),
+        p.get("customers").asLong(),
+        p.get("fit_seconds_with_statistics").asDouble(),
+        bg,
+        p.at("/bgnbd/distinct_statistics").asLong(),
+        p.at("/bgnbd/iterations").asInt(),
+        gg,
+        p.at("/gamma_gamma/distinct_statistics").asLong(),
+        p.at("/gamma_gamma/iterations").asInt());
+    Path stats = Files.createTempDirectory("bench-predict");
+    DuckDb.predictStatistics(lake, AS_OF, stats);
+    Process python =
+        new ProcessBuilder(
+                "python3",
+                "jobs/src/test/resources/bench/reference_fit.py",
+                stats.toString(),
+                p.get("time_unit").asText().equals("weeks") ? "7" : "1")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(python.getInputStream().readAllBytes()).trim();
+    if (python.waitFor() != 0) {
+      System.out.println("          scipy reference failed: " + out);
+      return;
+    }
+    for (String line : out.split("\n")) {
+      String model = line.substring(0, line.indexOf(' '));
+      double reference = Double.parseDouble(line.split(" ")[1]);
+      double ours = model.equals("bgnbd") ? bg : gg;
+      System.out.printf(
+          Locale.ROOT,
+          "          scipy %s | ratio optimiser/scipy %.2fx%n",
+          line,
+          ours / reference);
     }
   }
 
@@ -190,6 +259,44 @@ public final class Benchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         Files.deleteIfExists(out);
         return seconds;
+      }
+    }
+
+    /**
+     * The models' compressed statistics, by the predict stage's rules (a purchase is a customer-day
+     * with a purchase line, at its net amount), as CSV: bgnbd.csv (x, t_x, T in days, n) and
+     * gamma_gamma.csv (x, mean repeat spend, n).
+     */
+    static void predictStatistics(Path lake, String asOf, Path dir) throws Exception {
+      String summaries =
+          """
+          CREATE TEMP TABLE c AS
+          WITH used AS (
+            SELECT customer_id, CAST(invoice_ts AS DATE) AS day, quantity,
+                   CAST(round(unit_price * 100) AS BIGINT) AS cents
+            FROM %1$s
+            WHERE invoice_ts < DATE '%2$s' + INTERVAL 1 DAY AND coalesce(status, '') <> 'cancelled'
+              AND customer_id IS NOT NULL AND quantity <> 0 AND unit_price >= 0),
+          p AS (
+            SELECT customer_id, day, sum(quantity * cents) AS cents FROM used
+            GROUP BY 1, 2 HAVING bool_or(quantity > 0))
+          SELECT customer_id, count(*) - 1 AS x, max(day) - min(day) AS t_x,
+                 DATE '%2$s' - min(day) AS t,
+                 CASE WHEN count(*) > 1
+                      THEN (sum(cents) - arg_min(cents, day)) / 100.0 / (count(*) - 1) ELSE 0 END AS m
+          FROM p GROUP BY 1
+          """
+              .formatted(invoices(lake), asOf);
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+          Statement s = c.createStatement()) {
+        s.execute("SET threads = 2");
+        s.execute(summaries);
+        s.execute(
+            "COPY (SELECT x, t_x, t, count(*) AS n FROM c GROUP BY 1, 2, 3) TO '%s' (HEADER)"
+                .formatted(dir.resolve("bgnbd.csv")));
+        s.execute(
+            "COPY (SELECT x, m, count(*) AS n FROM c WHERE x > 0 GROUP BY 1, 2) TO '%s' (HEADER)"
+                .formatted(dir.resolve("gamma_gamma.csv")));
       }
     }
 

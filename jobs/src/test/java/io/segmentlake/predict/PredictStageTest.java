@@ -140,7 +140,8 @@ class PredictStageTest {
             1,
             1,
             1,
-            1);
+            1,
+            0);
     StructType schema =
         new StructType()
             .add("x", DataTypes.DoubleType)
