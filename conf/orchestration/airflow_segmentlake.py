@@ -20,10 +20,11 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 JAR = "/opt/segmentlake/segmentlake.jar"
 CONFIG = "/opt/segmentlake/prod.conf"  # shipped with --files; read by its file name in cluster mode
 
-# The stages this build has. Later builds add "clusters", "predict", "reports" in that order; each
+# The stages this build has. Later builds add "clusters" (before predict) and "reports" (last); each
 # reads what the stage before it wrote for the same date. Loyalty tiers build on the latest earlier
 # date's loyalty_points, so that task depends on its own previous run: backfills go oldest first.
-STAGES = ["rfm", "loyalty"]
+# predict reads only the invoices; it follows loyalty so that one date's tasks publish in order.
+STAGES = ["rfm", "loyalty", "predict"]
 
 with DAG(
     dag_id="segmentlake",

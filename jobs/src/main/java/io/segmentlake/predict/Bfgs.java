@@ -1,8 +1,9 @@
 package io.segmentlake.predict;
 
 /**
- * Minimises a smooth function of a few variables: BFGS on the inverse Hessian with a backtracking
- * (Armijo) line search. A non-finite value means "outside the domain": the step is shortened.
+ * Minimises a smooth function of a few variables within a box |x_i| ≤ bound: BFGS on the inverse
+ * Hessian with a backtracking (Armijo) line search. A point outside the box, or a non-finite value,
+ * counts as outside the domain: the step is shortened.
  */
 final class Bfgs {
   /** A function and its gradient: returns f(x) and writes the gradient into {@code gradient}. */
@@ -20,7 +21,8 @@ final class Bfgs {
   private Bfgs() {}
 
   /** Searches from {@code start} until the largest gradient component is below tolerance. */
-  static Outcome minimise(Objective f, double[] start, int maxIterations, double tolerance) {
+  static Outcome minimise(
+      Objective f, double[] start, double bound, int maxIterations, double tolerance) {
     int n = start.length;
     double[] x = start.clone();
     double[] g = new double[n];
@@ -48,7 +50,7 @@ final class Bfgs {
         for (int i = 0; i < n; i++) {
           next[i] = x[i] + step * d[i];
         }
-        fNext = f.valueAndGradient(next, gNext);
+        fNext = norm(next) <= bound ? f.valueAndGradient(next, gNext) : Double.NaN;
         // The small allowance keeps the search moving where f is flat to rounding.
         if (Double.isFinite(fNext) && fNext <= fx + 1e-4 * step * slope + 1e-15 * Math.abs(fx)) {
           break;

@@ -20,6 +20,9 @@ record Fit(
     int statistics,
     double seconds) {
 
+  /** Log-parameters stay within ±20: every parameter between 2e-9 and 4.9e8. */
+  private static final double LOG_BOUND = 20;
+
   /** The parameter called {@code name}. */
   double value(String name) {
     return values[names.indexOf(name)];
@@ -46,7 +49,8 @@ record Fit(
       for (int i = 0; i < start.length; i++) {
         logStart[i] = Math.log(start[i]);
       }
-      Bfgs.Outcome o = Bfgs.minimise(meanNegativeLogLikelihood, logStart, maxIterations, tolerance);
+      Bfgs.Outcome o =
+          Bfgs.minimise(meanNegativeLogLikelihood, logStart, LOG_BOUND, maxIterations, tolerance);
       converged += o.converged() ? 1 : 0;
       if (Double.isFinite(o.value())
           && (best == null
