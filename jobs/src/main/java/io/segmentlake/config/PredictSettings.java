@@ -37,9 +37,27 @@ public record PredictSettings(
     }
   }
 
+  /** Most CLV steps up to the longest horizon (each is one series column per distinct age). */
+  static final int MAX_CLV_STEPS = 120;
+
+  /** Reads and validates segmentlake.predict. */
   static PredictSettings from(Config c) {
     String p = "segmentlake.predict";
     List<Integer> horizons = horizons(c, p + ".horizons-days");
+    int step = Keys.intIn(c, p + ".clv-step-days", 1, 3660);
+    int longest = horizons.get(horizons.size() - 1);
+    if (longest > (long) step * MAX_CLV_STEPS) {
+      throw Keys.bad(
+          p + ".clv-step-days",
+          step,
+          "at least "
+              + (longest + MAX_CLV_STEPS - 1) / MAX_CLV_STEPS
+              + " days (at most "
+              + MAX_CLV_STEPS
+              + " steps up to the longest horizon, "
+              + longest
+              + " days)");
+    }
     double high = Keys.doubleBetween(c, p + ".churn-risk.high-from", 0, 1);
     double medium = Keys.doubleBetween(c, p + ".churn-risk.medium-from", 0, 1);
     if (medium > high) {
@@ -50,7 +68,7 @@ public record PredictSettings(
         Keys.oneOf(c, p + ".time-unit", TimeUnit.class),
         horizons,
         Keys.doubleBetween(c, p + ".discount-rate-annual", 0, 10),
-        Keys.intIn(c, p + ".clv-step-days", 1, 3660),
+        step,
         Keys.intIn(c, p + ".no-purchase-days", 1, 36_600),
         high,
         medium,

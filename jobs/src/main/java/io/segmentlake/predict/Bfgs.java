@@ -39,6 +39,7 @@ final class Bfgs {
       double slope = dot(g, d);
       if (!(slope < 0)) {
         h = identity(n);
+        fresh = true;
         d = times(h, g, -1);
         slope = dot(g, d);
       }

@@ -30,7 +30,8 @@ record Fit(
 
   /**
    * Minimises {@code meanNegativeLogLikelihood} (over log-parameters) from every start and keeps
-   * the lowest value; a start is given in natural parameters.
+   * the lowest value (its own convergence is reported); a start is given in natural parameters and
+   * moved inside the box if outside.
    */
   static Fit best(
       String model,
@@ -47,15 +48,12 @@ record Fit(
     for (double[] start : starts) {
       double[] logStart = new double[start.length];
       for (int i = 0; i < start.length; i++) {
-        logStart[i] = Math.log(start[i]);
+        logStart[i] = Math.max(-LOG_BOUND, Math.min(LOG_BOUND, Math.log(start[i])));
       }
       Bfgs.Outcome o =
           Bfgs.minimise(meanNegativeLogLikelihood, logStart, LOG_BOUND, maxIterations, tolerance);
       converged += o.converged() ? 1 : 0;
-      if (Double.isFinite(o.value())
-          && (best == null
-              || (o.converged() && !best.converged())
-              || (o.converged() == best.converged() && o.value() < best.value()))) {
+      if (Double.isFinite(o.value()) && (best == null || o.value() < best.value())) {
         best = o;
       }
     }

@@ -54,7 +54,15 @@ final class Holdout {
     LocalDate end = asOf.minusDays(s.holdoutDays());
     Dataset<Row> calibration = Summaries.calibration(purchaseDays, end).persist();
     try {
-      Fit fit = Models.bgnbd(calibration, s);
+      Fit fit =
+          Models.bgnbd(
+              calibration,
+              s,
+              "up to "
+                  + end
+                  + " (the as-of date less predict.holdout-days = "
+                  + s.holdoutDays()
+                  + ")");
       Dataset<Row> compared =
           Scoring.expectedPurchases(calibration, fit, s.holdoutDays(), s)
               .join(Summaries.purchasesBetween(purchaseDays, end, asOf), seq(), "left")
@@ -66,10 +74,10 @@ final class Holdout {
               .agg(
                   count(lit(1)),
                   avg(col(HOLDOUT_PURCHASES)),
-                  avg(col("_predicted")),
+                  avg(col(Scoring.PREDICTED)),
                   sum(col(HOLDOUT_PURCHASES)),
-                  sum(col("_predicted")),
-                  sum(abs(col(HOLDOUT_PURCHASES).minus(col("_predicted")))))
+                  sum(col(Scoring.PREDICTED)),
+                  sum(abs(col(HOLDOUT_PURCHASES).minus(col(Scoring.PREDICTED)))))
               .orderBy("_bin")
               .collectAsList();
       List<Row> bins = new ArrayList<>();

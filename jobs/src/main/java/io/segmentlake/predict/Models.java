@@ -5,12 +5,18 @@ import static io.segmentlake.predict.PredictColumns.T_CAL_DAYS;
 import static io.segmentlake.predict.PredictColumns.T_X_DAYS;
 import static io.segmentlake.predict.PredictColumns.X;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.corr;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.JobFailure;
 import io.segmentlake.config.PredictSettings;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -21,11 +27,20 @@ import org.apache.spark.sql.Row;
 final class Models {
   private Models() {}
 
-  /** The Gamma-Gamma fit, and the customers with repeat purchases it left out (mean spend ≤ 0). */
-  record Spend(Optional<Fit> fit, long excluded) {}
+  /**
+   * The Gamma-Gamma fit, the customers with repeat purchases it left out (mean spend ≤ 0), and the
+   * correlation of frequency and mean spend over the customers it fitted (null when undefined).
+   */
+  record Spend(Optional<Fit> fit, long excluded, Double correlation) {}
 
-  /** BG/NBD on the distinct (x, t_x, T) of the summaries. */
-  static Fit bgnbd(Dataset<Row> summaries, PredictSettings s) {
+  /** Mean spend is grouped on a logarithmic grid of this relative width (0.01 %). */
+  static final double SPEND_RESOLUTION = 1e-4;
+
+  /**
+   * BG/NBD on the distinct (x, t_x, T) of the summaries; {@code scope} names the purchases used,
+   * for the message when there are too few customers.
+   */
+  static Fit bgnbd(Dataset<Row> summaries, PredictSettings s, String scope) {
     List<Row> groups =
         summaries.groupBy(col(X), col(T_X_DAYS), col(T_CAL_DAYS)).count().collectAsList();
     int n = groups.size();
@@ -45,22 +60,31 @@ final class Models {
     }
     if (customers < 2) {
       throw JobFailure.inputRejected(
-          "predict: " + customers + " customers with a purchase; the models need at least 2");
+          "predict: "
+              + customers
+              + " customers with a purchase "
+              + scope
+              + "; the models need at least 2");
     }
     return new BgNbd(x, tx, t, count).fit(s.maxIterations(), s.gradientTolerance());
   }
 
   /**
-   * Gamma-Gamma on the distinct (x, mean repeat spend) of the customers with repeat purchases and a
-   * positive mean spend (the model's support); empty when fewer than two customers qualify.
+   * Gamma-Gamma on the customers with repeat purchases and a positive mean spend (the model's
+   * support), grouped by x and their mean spend on a grid of relative width SPEND_RESOLUTION (so
+   * that the groups are bounded by the range of spend, not by the base); empty when fewer than two
+   * customers qualify.
    */
   static Spend gammaGamma(Dataset<Row> summaries, PredictSettings s) {
-    List<Row> groups =
-        summaries
-            .where(col(X).gt(0))
-            .groupBy(col(X), col(MEAN_REPEAT_SPEND))
-            .count()
-            .collectAsList();
+    Column positive = col(MEAN_REPEAT_SPEND).gt(0);
+    Column grid =
+        when(
+                positive,
+                exp(
+                    round(log(col(MEAN_REPEAT_SPEND)).divide(SPEND_RESOLUTION))
+                        .multiply(SPEND_RESOLUTION)))
+            .otherwise(col(MEAN_REPEAT_SPEND));
+    List<Row> groups = summaries.where(col(X).gt(0)).groupBy(col(X), grid).count().collectAsList();
     int n = groups.size();
     int[] x = new int[n];
     double[] m = new double[n];
@@ -78,6 +102,11 @@ final class Models {
         excluded += g.getLong(2);
       }
     }
+    Row correlation =
+        summaries
+            .where(col(X).gt(0).and(positive))
+            .agg(corr(col(X), col(MEAN_REPEAT_SPEND)))
+            .first();
     return new Spend(
         customers < 2
             ? Optional.empty()
@@ -85,6 +114,9 @@ final class Models {
                 new GammaGamma(
                         Arrays.copyOf(x, kept), Arrays.copyOf(m, kept), Arrays.copyOf(count, kept))
                     .fit(s.maxIterations(), s.gradientTolerance())),
-        excluded);
+        excluded,
+        correlation.isNullAt(0) || Double.isNaN(correlation.getDouble(0))
+            ? null
+            : correlation.getDouble(0));
   }
 }

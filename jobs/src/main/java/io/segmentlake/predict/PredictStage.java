@@ -1,12 +1,8 @@
 package io.segmentlake.predict;
 
-import static io.segmentlake.predict.PredictColumns.MEAN_REPEAT_SPEND;
 import static io.segmentlake.predict.PredictColumns.MODEL;
 import static io.segmentlake.predict.PredictColumns.PARAMETER;
 import static io.segmentlake.predict.PredictColumns.VALUE;
-import static io.segmentlake.predict.PredictColumns.X;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.corr;
 
 import io.segmentlake.config.PredictSettings;
 import java.time.LocalDate;
@@ -55,60 +51,27 @@ public final class PredictStage {
     Dataset<Row> summaries =
         Summaries.calibration(days, asOf).persist(StorageLevel.MEMORY_AND_DISK());
     long started = System.nanoTime();
-    Fit bg = Models.bgnbd(summaries, s);
+    Fit bg = Models.bgnbd(summaries, s, "up to " + asOf);
     Models.Spend spend = Models.gammaGamma(summaries, s);
-    Optional<Fit> gg = spend.fit();
     double fitSeconds = (System.nanoTime() - started) / 1e9;
-    List<String> warnings = new ArrayList<>();
-    List<Row> params = new ArrayList<>();
-    add(params, bg);
+    Optional<Fit> gg = spend.fit();
+    List<Row> params = new ArrayList<>(rows(bg.model(), bg));
     params.add(RowFactory.create(BgNbd.MODEL, "time_unit_days", (double) s.timeUnit().days()));
-    Double correlation = null;
-    if (gg.isPresent()) {
-      correlation = frequencySpendCorrelation(summaries);
-      add(params, gg.get());
-      Fit g = gg.get();
-      params.add(
-          RowFactory.create(
-              GammaGamma.MODEL,
-              "population_mean_spend",
-              g.value("p") * g.value("gamma") / (g.value("q") - 1)));
-      params.add(RowFactory.create(GammaGamma.MODEL, "frequency_spend_correlation", correlation));
-      params.add(
-          RowFactory.create(
-              GammaGamma.MODEL,
-              "customers_excluded_non_positive_spend",
-              (double) spend.excluded()));
-      if (correlation != null && Math.abs(correlation) > s.correlationWarning()) {
-        warnings.add(
-            String.format(
-                Locale.ROOT,
-                "predict: frequency and spend per purchase correlate (%.3f, above %.2f): the"
-                    + " Gamma-Gamma independence assumption is doubtful",
-                correlation,
-                s.correlationWarning()));
-      }
-    } else {
-      warnings.add("predict: fewer than 2 customers with repeat purchases: no spend or CLV");
-    }
-    for (Fit f : gg.isPresent() ? List.of(bg, gg.get()) : List.of(bg)) {
-      if (!f.converged()) {
-        warnings.add("predict: the " + f.model() + " fit did not converge; see model_params");
-      }
-    }
+    gg.ifPresent(g -> params.addAll(spendRows(g, spend)));
     Optional<Holdout.Result> holdout =
         s.holdoutDays() > 0 ? Optional.of(Holdout.validate(days, asOf, s)) : Optional.empty();
-    holdout.ifPresent(h -> addHoldout(params, h));
-    SparkSession spark = usedInvoices.sparkSession();
+    holdout.ifPresent(h -> params.addAll(holdoutRows(h)));
+    List<String> warnings = warnings(bg, spend, s);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("customers", (long) bg.customers());
     summary.put("time_unit", s.timeUnit().name().toLowerCase(Locale.ROOT));
     summary.put("fit_seconds_with_statistics", fitSeconds);
     summary.put(BgNbd.MODEL, fitSummary(bg));
     gg.ifPresent(g -> summary.put(GammaGamma.MODEL, fitSummary(g)));
-    summary.put("frequency_spend_correlation", correlation);
+    summary.put("frequency_spend_correlation", spend.correlation());
     holdout.ifPresent(h -> summary.put("holdout", h.figures()));
     summary.put("warnings", warnings);
+    SparkSession spark = usedInvoices.sparkSession();
     return new Result(
         Scoring.score(summaries, bg, gg, s),
         spark.createDataFrame(params, PARAMS),
@@ -123,22 +86,57 @@ public final class PredictStage {
         });
   }
 
-  private static Double frequencySpendCorrelation(Dataset<Row> summaries) {
-    Row r = summaries.where(col(X).gt(0)).agg(corr(col(X), col(MEAN_REPEAT_SPEND))).first();
-    return r.isNullAt(0) || Double.isNaN(r.getDouble(0)) ? null : r.getDouble(0);
+  private static List<String> warnings(Fit bg, Models.Spend spend, PredictSettings s) {
+    List<String> warnings = new ArrayList<>();
+    Double correlation = spend.correlation();
+    if (correlation != null && Math.abs(correlation) > s.correlationWarning()) {
+      warnings.add(
+          String.format(
+              Locale.ROOT,
+              "predict: frequency and spend per purchase correlate (%.3f, above %.2f): the"
+                  + " Gamma-Gamma independence assumption is doubtful",
+              correlation,
+              s.correlationWarning()));
+    }
+    if (spend.fit().isEmpty()) {
+      warnings.add("predict: fewer than 2 customers with repeat purchases: no spend or CLV");
+    } else if (spend.fit().get().value("q") <= 1) {
+      warnings.add(
+          "predict: Gamma-Gamma q <= 1 (the population's mean spend is unbounded): no spend or"
+              + " CLV for customers with few purchases");
+    }
+    for (Fit f : spend.fit().isPresent() ? List.of(bg, spend.fit().get()) : List.of(bg)) {
+      if (!f.converged()) {
+        warnings.add("predict: the " + f.model() + " fit did not converge; see model_params");
+      }
+    }
+    return warnings;
   }
 
-  private static void add(List<Row> params, Fit fit) {
-    for (Object[] row : fit.rows()) {
-      params.add(RowFactory.create(fit.model(), row[0], row[1]));
-    }
+  private static List<Row> rows(String model, Fit fit) {
+    return fit.rows().stream().map(r -> RowFactory.create(model, r[0], r[1])).toList();
   }
 
-  private static void addHoldout(List<Row> params, Holdout.Result h) {
-    for (Object[] row : h.fit().rows()) {
-      params.add(RowFactory.create(BgNbd.MODEL + "_calibration", row[0], row[1]));
-    }
-    h.figures().forEach((k, v) -> params.add(RowFactory.create(BgNbd.MODEL + "_holdout", k, v)));
+  private static List<Row> spendRows(Fit gg, Models.Spend spend) {
+    List<Row> rows = new ArrayList<>(rows(gg.model(), gg));
+    double q = gg.value("q");
+    rows.add(
+        RowFactory.create(
+            GammaGamma.MODEL,
+            "population_mean_spend",
+            q > 1 ? gg.value("p") * gg.value("gamma") / (q - 1) : null));
+    rows.add(
+        RowFactory.create(GammaGamma.MODEL, "frequency_spend_correlation", spend.correlation()));
+    rows.add(
+        RowFactory.create(
+            GammaGamma.MODEL, "customers_excluded_non_positive_spend", (double) spend.excluded()));
+    return rows;
+  }
+
+  private static List<Row> holdoutRows(Holdout.Result h) {
+    List<Row> rows = new ArrayList<>(rows(BgNbd.MODEL + "_calibration", h.fit()));
+    h.figures().forEach((k, v) -> rows.add(RowFactory.create(BgNbd.MODEL + "_holdout", k, v)));
+    return rows;
   }
 
   /** For the progress line: "bgnbd r=0.243 alpha=4.41 … (converged in 21 iterations)". */

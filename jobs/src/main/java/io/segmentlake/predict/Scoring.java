@@ -43,7 +43,16 @@ final class Scoring {
   private static final double SERIES_EPSILON = 1e-12;
 
   /** Most terms of the series (reached only when z is very close to 1). */
-  private static final int MAX_TERMS = 5000;
+  private static final int MAX_TERMS = 20_000;
+
+  /** Working columns: E[Y(t) | alive] per distinct age, the same at a horizon, the CLV factor. */
+  private static final String E = "_e_";
+
+  private static final String ALIVE = "_alive_";
+  private static final String CLV_FACTOR = "_clv_";
+
+  /** E[Y(t) | x, t_x, T] of the holdout comparison. */
+  static final String PREDICTED = "_predicted";
 
   private Scoring() {}
 
@@ -54,51 +63,60 @@ final class Scoring {
    */
   static Dataset<Row> score(Dataset<Row> summaries, Fit bg, Optional<Fit> gg, PredictSettings s) {
     int unitDays = s.timeUnit().days();
-    Schemas.require(summaries, "summaries", CUSTOMER_ID, X, T_X_DAYS, T_CAL_DAYS);
     List<Integer> steps = stepEnds(s);
-    Dataset<Row> ages = summaries.select(col(X), col(T_CAL_DAYS)).distinct();
-    Column x = col(X).cast("double");
-    Column age = col(T_CAL_DAYS).divide(unitDays);
-    for (int t : steps) {
-      ages = ages.withColumn("_e" + t, expectedIfAlive(bg, x, age, t / (double) unitDays));
-    }
+    Dataset<Row> ages = expectationsByAge(summaries, bg, steps, unitDays);
     List<Column> perAge = new ArrayList<>(List.of(col(X), col(T_CAL_DAYS)));
     for (int h : s.horizonsDays()) {
       Column clvFactor = lit(0.0);
       int previous = 0;
       for (int t : steps.stream().filter(t -> t <= h).toList()) {
-        Column increment =
-            previous == 0 ? col("_e" + t) : col("_e" + t).minus(col("_e" + previous));
+        Column increment = previous == 0 ? col(E + t) : col(E + t).minus(col(E + previous));
         clvFactor = clvFactor.plus(increment.multiply(discount(s.discountRateAnnual(), t)));
         previous = t;
       }
-      perAge.add(col("_e" + h).as("_alive_" + h));
-      perAge.add(clvFactor.as("_clv_" + h));
+      perAge.add(col(E + h).as(ALIVE + h));
+      perAge.add(clvFactor.as(CLV_FACTOR + h));
     }
     Dataset<Row> joined =
         summaries
             .withColumn(T_X, col(T_X_DAYS).divide(unitDays))
-            .withColumn(T_CAL, age)
+            .withColumn(T_CAL, col(T_CAL_DAYS).divide(unitDays))
             .join(ages.select(perAge.toArray(Column[]::new)), seq(X, T_CAL_DAYS));
     return finish(joined, bg, gg, s);
   }
 
-  /** The summaries with "_predicted" = E[Y(days) | x, t_x, T], for the holdout comparison. */
+  /** The summaries with PREDICTED = E[Y(days) | x, t_x, T], for the holdout comparison. */
   static Dataset<Row> expectedPurchases(
       Dataset<Row> summaries, Fit bg, int days, PredictSettings s) {
     double unit = s.timeUnit().days();
-    Column x = col(X).cast("double");
-    Dataset<Row> ages =
-        summaries
-            .select(col(X), col(T_CAL_DAYS))
-            .distinct()
-            .withColumn("_e", expectedIfAlive(bg, x, col(T_CAL_DAYS).divide(unit), days / unit));
     return summaries
-        .join(ages, seq(X, T_CAL_DAYS))
+        .join(
+            expectationsByAge(summaries, bg, List.of(days), s.timeUnit().days()),
+            seq(X, T_CAL_DAYS))
         .withColumn(
-            "_predicted",
-            pAlive(bg, x, col(T_X_DAYS).divide(unit), col(T_CAL_DAYS).divide(unit))
-                .multiply(col("_e")));
+            PREDICTED,
+            pAlive(
+                    bg,
+                    col(X).cast("double"),
+                    col(T_X_DAYS).divide(unit),
+                    col(T_CAL_DAYS).divide(unit))
+                .multiply(col(E + days)));
+  }
+
+  /**
+   * Per distinct (x, T) of the summaries, E[Y(t) | alive] for each t in {@code days}, in columns E
+   * + t: the hypergeometric series is summed once per distinct (x, T), not per customer.
+   */
+  private static Dataset<Row> expectationsByAge(
+      Dataset<Row> summaries, Fit bg, List<Integer> days, int unitDays) {
+    Schemas.require(summaries, "summaries", CUSTOMER_ID, X, T_X_DAYS, T_CAL_DAYS);
+    Dataset<Row> ages = summaries.select(col(X), col(T_CAL_DAYS)).distinct();
+    Column x = col(X).cast("double");
+    Column age = col(T_CAL_DAYS).divide(unitDays);
+    for (int t : days) {
+      ages = ages.withColumn(E + t, expectedIfAlive(bg, x, age, t / (double) unitDays));
+    }
+    return ages;
   }
 
   private static Dataset<Row> finish(
@@ -116,7 +134,7 @@ final class Scoring {
     out.add(money(col(MEAN_REPEAT_SPEND)).as(MEAN_REPEAT_SPEND));
     out.add(col(P_ALIVE));
     for (int h : s.horizonsDays()) {
-      out.add(col(P_ALIVE).multiply(col("_alive_" + h)).as(PredictColumns.expectedPurchases(h)));
+      out.add(col(P_ALIVE).multiply(col(ALIVE + h)).as(PredictColumns.expectedPurchases(h)));
     }
     String noPurchaseName = PredictColumns.noPurchase(s.noPurchaseDays());
     out.add(col(noPurchaseName));
@@ -125,7 +143,7 @@ final class Scoring {
       Column clv =
           spend == null
               ? lit(null).cast("double")
-              : col(P_ALIVE).multiply(spend).multiply(col("_clv_" + h));
+              : col(P_ALIVE).multiply(spend).multiply(col(CLV_FACTOR + h));
       out.add(money(clv).as(PredictColumns.clv(h)));
     }
     Column noPurchase = col(noPurchaseName);
@@ -165,7 +183,12 @@ final class Scoring {
   static Column expectedIfAlive(Fit bg, Column x, Column t, double horizon) {
     double r = bg.value("r");
     double alpha = bg.value("alpha");
-    double a = bg.value("a");
+    // The formula has a − 1 in a denominator; its limit at a = 1 is continuous, so an a within
+    // 1e-6 of 1 is evaluated 1e-6 away (relative error ~1e-10).
+    double a =
+        Math.abs(bg.value("a") - 1) < 1e-6
+            ? 1 + Math.copySign(1e-6, bg.value("a") - 1)
+            : bg.value("a");
     double b = bg.value("b");
     Column z = lit(horizon).divide(t.plus(alpha + horizon));
     Column c = x.plus(a + b - 1);
@@ -175,12 +198,18 @@ final class Scoring {
 
   /**
    * ₂F₁(A, B; C; z) for 0 < z < 1 by its series, summed in Horner form from the last term: 1 + q₁(1
-   * + q₂(1 + …)), q_k = (A+k−1)(B+k−1) z / ((C+k−1) k). The number of terms is chosen per row so
-   * that z^K is below SERIES_EPSILON.
+   * + q₂(1 + …)), q_k = (A+k−1)(B+k−1) z / ((C+k−1) k). The terms behave like k^m z^k with m = A +
+   * B − C − 1, so the number of terms K is chosen per row with z^K K^max(m, 0) below SERIES_EPSILON
+   * (one refinement of K₀ = ln ε / ln z).
    */
   static Column hypergeometric(double aa, double bb, Column c, Column z) {
+    Column lnEpsilon = lit(Math.log(SERIES_EPSILON));
+    Column k0 = lnEpsilon.divide(log(z));
+    Column m = greatest(lit(0.0), lit(aa + bb - 1).minus(c));
     Column terms =
-        least(lit(MAX_TERMS), ceil(lit(Math.log(SERIES_EPSILON)).divide(log(z))).plus(10))
+        least(
+                lit(MAX_TERMS),
+                ceil(lnEpsilon.minus(m.multiply(log(k0.plus(1)))).divide(log(z))).plus(10))
             .cast("int");
     return aggregate(
         sequence(terms, lit(1), lit(-1)),
@@ -206,18 +235,17 @@ final class Scoring {
   }
 
   /**
-   * Gamma-Gamma: E[M | x, m_x] = p (γ + x m_x) / (p x + q − 1), with a mean spend below 0 (returns
-   * exceeding purchases) taken as 0.
+   * Gamma-Gamma: E[M | x, m_x] = p (γ + x m_x) / (p x + q − 1), with a mean spend below 0 taken as
+   * 0; null where p x + q ≤ 1 (the posterior mean is unbounded).
    */
   static Column expectedSpend(Fit gg, Column x, Column meanSpend) {
     double p = gg.value("p");
     double q = gg.value("q");
     double gamma = gg.value("gamma");
-    return greatest(meanSpend, lit(0.0))
-        .multiply(x)
-        .plus(gamma)
-        .multiply(p)
-        .divide(x.cast("double").multiply(p).plus(q - 1));
+    Column denominator = x.cast("double").multiply(p).plus(q - 1);
+    return when(
+        denominator.gt(0),
+        greatest(meanSpend, lit(0.0)).multiply(x).plus(gamma).multiply(p).divide(denominator));
   }
 
   /** Step ends in days: every clv-step-days up to the longest horizon, and each horizon. */

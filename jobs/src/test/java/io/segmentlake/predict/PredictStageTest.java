@@ -173,4 +173,112 @@ class PredictStageTest {
       assertThat(r.getDouble(2)).isGreaterThan(r.getDouble(1)).isLessThan(1e6);
     }
   }
+
+  @Test
+  void analyticGradientsEqualFiniteDifferences() {
+    BgNbd bg =
+        new BgNbd(
+            new int[] {0, 1, 4, 30},
+            new double[] {0, 3, 20, 38},
+            new double[] {10, 20, 30, 39},
+            new double[] {5, 3, 2, 1});
+    GammaGamma gg =
+        new GammaGamma(new int[] {1, 2, 7}, new double[] {12.5, 40, 9.99}, new double[] {3, 2, 1});
+    double[] at4 = {Math.log(0.3), Math.log(5), Math.log(0.8), Math.log(2.5)};
+    double[] at3 = {Math.log(6), Math.log(3.5), Math.log(15)};
+    checkGradient(bg::meanNegativeLogLikelihood, at4);
+    checkGradient(gg::meanNegativeLogLikelihood, at3);
+  }
+
+  private static void checkGradient(Bfgs.Objective f, double[] at) {
+    double[] analytic = new double[at.length];
+    f.valueAndGradient(at, analytic);
+    for (int i = 0; i < at.length; i++) {
+      double h = 1e-6;
+      double[] up = at.clone();
+      double[] down = at.clone();
+      up[i] += h;
+      down[i] -= h;
+      double numeric =
+          (f.valueAndGradient(up, new double[at.length])
+                  - f.valueAndGradient(down, new double[at.length]))
+              / (2 * h);
+      assertThat(analytic[i]).as("component %d", i).isCloseTo(numeric, within(1e-7));
+    }
+  }
+
+  @Test
+  void spendChurnAndClvByHand() {
+    // r = 1, α = 10, a = 2, b = 3 (days); p = 2, q = 3, γ = 10.
+    Fit bg =
+        new Fit(
+            BgNbd.MODEL, BgNbd.PARAMETERS, new double[] {1, 10, 2, 3}, 0, 0, true, 1, 1, 1, 1, 0);
+    Fit gg =
+        new Fit(
+            GammaGamma.MODEL,
+            GammaGamma.PARAMETERS,
+            new double[] {2, 3, 10},
+            0,
+            0,
+            true,
+            1,
+            1,
+            1,
+            1,
+            0);
+    Dataset<Row> summaries =
+        Fixtures.rows(
+            new StructType()
+                .add("customer_id", DataTypes.StringType)
+                .add("x", DataTypes.IntegerType)
+                .add("t_x_days", DataTypes.IntegerType)
+                .add("t_cal_days", DataTypes.IntegerType)
+                .add("mean_repeat_spend", DataTypes.DoubleType)
+                .add("first_purchase_date", DataTypes.DateType)
+                .add("last_purchase_date", DataTypes.DateType),
+            List.of(RowFactory.create("A", 0, 0, 20, 0.0, null, null)));
+    var s =
+        io.segmentlake.config.Settings.from(
+                io.segmentlake.config.ConfigLoader.load(
+                    java.util.Optional.empty(),
+                    List.of(
+                        "predict.horizons-days=[30]",
+                        "predict.clv-step-days=30",
+                        "predict.no-purchase-days=30",
+                        "predict.discount-rate-annual=0.1")))
+            .predict();
+    Row a = Scoring.score(summaries, bg, java.util.Optional.of(gg), s).first();
+    // x = 0: P(alive) = 1; P(no purchase in 30 | alive) = (30 / 60)^1 = 0.5.
+    assertThat((Double) a.getAs("p_alive")).isEqualTo(1.0);
+    assertThat((Double) a.getAs("p_no_purchase_30d")).isCloseTo(0.5, within(1e-12));
+    assertThat(a.<String>getAs("churn_risk")).isEqualTo("medium");
+    // E[Y(30) | alive, x = 0] = (a+b−1)/(a−1) · [1 − (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; a+b−1; z)],
+    // z = 30/60 = 0.5: ₂F₁(3, 1; 4; z) = 3 (−ln(1−z) − z − z²/2) / z³.
+    double z = 0.5;
+    double f = 3 * (-Math.log(1 - z) - z - z * z / 2) / (z * z * z);
+    double expected = 4 * (1 - (1 - z) * f);
+    assertThat((Double) a.getAs("expected_purchases_30d")).isCloseTo(expected, within(1e-9));
+    // Gamma-Gamma with x = 0: p γ / (q − 1) = 10; CLV = E[Y(30)] · 10 · 1.1^(−30/365).
+    assertThat(((java.math.BigDecimal) a.getAs("expected_avg_spend")).doubleValue())
+        .isEqualTo(10.0);
+    assertThat(((java.math.BigDecimal) a.getAs("clv_30d")).doubleValue())
+        .isCloseTo(expected * 10 * Math.pow(1.1, -30 / 365.0), within(0.005));
+    // q ≤ 1: the population's mean spend is unbounded, so no spend (null) rather than a negative.
+    Fit heavy =
+        new Fit(
+            GammaGamma.MODEL,
+            GammaGamma.PARAMETERS,
+            new double[] {2, 0.5, 10},
+            0,
+            0,
+            true,
+            1,
+            1,
+            1,
+            1,
+            0);
+    Row h = Scoring.score(summaries, bg, java.util.Optional.of(heavy), s).first();
+    assertThat((Object) h.getAs("expected_avg_spend")).isNull();
+    assertThat((Object) h.getAs("clv_30d")).isNull();
+  }
 }
