@@ -104,45 +104,58 @@ final class BgNbd {
     }
     double[] lnT = logsOfSum(alpha, ts);
     double[] lnTx = logsOfSum(alpha, txs);
+    double[] invT = inversesOfSum(alpha, ts);
+    double[] invTx = inversesOfSum(alpha, txs);
     double lnA = Math.log(a);
-    double ll = 0;
-    double gr = 0;
-    double gAlpha = 0;
-    double ga = 0;
-    double gb = 0;
-    for (int i = 0; i < count.length; i++) {
-      int j = xIndex[i];
-      double x = xs[j];
-      double n = count[i];
-      double rx = r + x;
-      double a3 = -rx * lnT[tIndex[i]];
-      double dAlpha3 = -rx / (alpha + ts[tIndex[i]]);
-      double lse;
-      double w4 = 0;
-      double dAlpha4 = 0;
-      double dr4 = 0;
-      if (x > 0) {
-        double a4 = lnA - lnB[j] - rx * lnTx[txIndex[i]];
-        double m = Math.max(a3, a4);
-        lse = m + Math.log(Math.exp(a3 - m) + Math.exp(a4 - m));
-        w4 = Math.exp(a4 - lse);
-        dAlpha4 = -rx / (alpha + txs[txIndex[i]]);
-        dr4 = -lnTx[txIndex[i]];
-      } else {
-        lse = a3;
-      }
-      double w3 = 1 - w4;
-      ll += n * (c[j] + lse);
-      gr += n * (cr[j] + w3 * -lnT[tIndex[i]] + w4 * dr4);
-      gAlpha += n * (r / alpha + w3 * dAlpha3 + w4 * dAlpha4);
-      ga += n * (ca[j] + w4 / a);
-      gb += n * (cb[j] - (x > 0 ? w4 / (b + x - 1) : 0));
+    double[] sums =
+        ChunkedSums.of(
+            count.length,
+            5,
+            (from, to, out) -> {
+              for (int i = from; i < to; i++) {
+                int j = xIndex[i];
+                double x = xs[j];
+                double n = count[i];
+                double rx = r + x;
+                double lnAt = lnT[tIndex[i]];
+                double a3 = -rx * lnAt;
+                double dAlpha3 = -rx * invT[tIndex[i]];
+                double lse = a3;
+                double w4 = 0;
+                double dAlpha4 = 0;
+                double dr4 = 0;
+                if (x > 0) {
+                  double lnAtx = lnTx[txIndex[i]];
+                  double a4 = lnA - lnB[j] - rx * lnAtx;
+                  double m = Math.max(a3, a4);
+                  double e3 = Math.exp(a3 - m);
+                  double e4 = Math.exp(a4 - m);
+                  lse = m + Math.log(e3 + e4);
+                  w4 = e4 / (e3 + e4);
+                  dAlpha4 = -rx * invTx[txIndex[i]];
+                  dr4 = -lnAtx;
+                }
+                double w3 = 1 - w4;
+                out[0] += n * (c[j] + lse);
+                out[1] += n * (cr[j] - w3 * lnAt + w4 * dr4);
+                out[2] += n * (r / alpha + w3 * dAlpha3 + w4 * dAlpha4);
+                out[3] += n * (ca[j] + w4 / a);
+                out[4] += n * (cb[j] - (x > 0 ? w4 / (b + x - 1) : 0));
+              }
+            });
+    gradient[0] = -sums[1] * r / customers;
+    gradient[1] = -sums[2] * alpha / customers;
+    gradient[2] = -sums[3] * a / customers;
+    gradient[3] = -sums[4] * b / customers;
+    return -sums[0] / customers;
+  }
+
+  private static double[] inversesOfSum(double alpha, double[] values) {
+    double[] out = new double[values.length];
+    for (int k = 0; k < values.length; k++) {
+      out[k] = 1 / (alpha + values[k]);
     }
-    gradient[0] = -gr * r / customers;
-    gradient[1] = -gAlpha * alpha / customers;
-    gradient[2] = -ga * a / customers;
-    gradient[3] = -gb * b / customers;
-    return -ll / customers;
+    return out;
   }
 
   private static double[] logsOfSum(double alpha, double[] values) {

@@ -88,22 +88,28 @@ final class GammaGamma {
       cp[j] = x * (digamma(px + q) - digamma(px) + lnX);
       cq[j] = digamma(px + q) - psiQ + lnGamma;
     }
-    double ll = 0;
-    double gp = 0;
-    double gq = 0;
-    double gg = 0;
-    for (int i = 0; i < count.length; i++) {
-      int j = xIndex[i];
-      double x = xs[j];
-      double n = count[i];
-      double px = p * x;
-      double spend = gamma + x * m[i];
-      double lnSpend = Math.log(spend);
-      ll += n * (c[j] + (px - 1) * lnM[i] - (px + q) * lnSpend);
-      gp += n * (cp[j] + x * lnM[i] - x * lnSpend);
-      gq += n * (cq[j] - lnSpend);
-      gg += n * (q / gamma - (px + q) / spend);
-    }
+    double[] sums =
+        ChunkedSums.of(
+            count.length,
+            4,
+            (from, to, out) -> {
+              for (int i = from; i < to; i++) {
+                int j = xIndex[i];
+                double x = xs[j];
+                double n = count[i];
+                double px = p * x;
+                double spend = gamma + x * m[i];
+                double lnSpend = Math.log(spend);
+                out[0] += n * (c[j] + (px - 1) * lnM[i] - (px + q) * lnSpend);
+                out[1] += n * (cp[j] + x * lnM[i] - x * lnSpend);
+                out[2] += n * (cq[j] - lnSpend);
+                out[3] += n * (q / gamma - (px + q) / spend);
+              }
+            });
+    double ll = sums[0];
+    double gp = sums[1];
+    double gq = sums[2];
+    double gg = sums[3];
     gradient[0] = -gp * p / customers;
     gradient[1] = -gq * q / customers;
     gradient[2] = -gg * gamma / customers;
