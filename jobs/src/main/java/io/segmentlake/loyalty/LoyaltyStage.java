@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import io.segmentlake.JoinKeys;
 import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.SpecialGroupSettings.GroupRule;
 import java.sql.Date;
@@ -30,7 +31,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.storage.StorageLevel;
-import scala.jdk.javaapi.CollectionConverters;
 
 /** The loyalty stage: points per rule family, tiers and special groups for the whole base. */
 public final class LoyaltyStage {
@@ -75,7 +75,12 @@ public final class LoyaltyStage {
             .withColumn(RECENCY_DAYS, recency(asOf));
     Dataset<Row> tiered =
         in.rfmScores()
-            .map(r -> scored.join(r.select(col(CUSTOMER_ID), col(RFM_SEGMENT)), seq(), "left"))
+            .map(
+                r ->
+                    scored.join(
+                        r.select(col(CUSTOMER_ID), col(RFM_SEGMENT)),
+                        JoinKeys.of(CUSTOMER_ID),
+                        "left"))
             .orElse(scored)
             .persist(StorageLevel.MEMORY_AND_DISK());
     List<Dataset<Row>> cached = new ArrayList<>(List.of(earned, tiered));
@@ -88,7 +93,9 @@ public final class LoyaltyStage {
             .agg(array_sort(collect_set(col(SPECIAL_GROUP))).as(SPECIAL_GROUPS));
     Map<String, Object> summary = summary(tiered, in.previous().isPresent(), skipped);
     return new Result(
-        tiered.join(groups, seq(), "left").select(outputColumns(in.rfmScores().isPresent())),
+        tiered
+            .join(groups, JoinKeys.of(CUSTOMER_ID), "left")
+            .select(outputColumns(in.rfmScores().isPresent())),
         special.select(col(SPECIAL_GROUP), col(CUSTOMER_ID), col(REASON)),
         (Long) summary.get("customers"),
         summary,
@@ -147,7 +154,9 @@ public final class LoyaltyStage {
         .map(
             c ->
                 untyped.join(
-                    c.select(col(CUSTOMER_ID), col(CUSTOMER_TYPE), col(LEGAL_KIND)), seq(), "left"))
+                    c.select(col(CUSTOMER_ID), col(CUSTOMER_TYPE), col(LEGAL_KIND)),
+                    JoinKeys.of(CUSTOMER_ID),
+                    "left"))
         .orElse(all);
   }
 
@@ -166,7 +175,7 @@ public final class LoyaltyStage {
                 c ->
                     purchases.join(
                         c.select(col(CUSTOMER_ID), col(CUSTOMER_TYPE), col(LEGAL_KIND)),
-                        seq(),
+                        JoinKeys.of(CUSTOMER_ID),
                         "left"))
             .orElseGet(
                 () ->
@@ -196,7 +205,7 @@ public final class LoyaltyStage {
     return customers
         .where(col(EMPLOYER_ID).isNotNull())
         .select(col(CUSTOMER_ID), col(EMPLOYER_ID))
-        .join(employers, CollectionConverters.asScala(List.of(EMPLOYER_ID)).toSeq())
+        .join(employers, JoinKeys.of(EMPLOYER_ID))
         .select(col(CUSTOMER_ID), col(OWN).multiply(share).as(EMPLOYER_SHARE_POINTS));
   }
 
@@ -323,10 +332,6 @@ public final class LoyaltyStage {
   }
 
   private static Dataset<Row> outer(Dataset<Row> left, Dataset<Row> right) {
-    return left.join(right, seq(), "full_outer");
-  }
-
-  private static scala.collection.immutable.Seq<String> seq() {
-    return CollectionConverters.asScala(List.of(CUSTOMER_ID)).toSeq();
+    return left.join(right, JoinKeys.of(CUSTOMER_ID), "full_outer");
   }
 }

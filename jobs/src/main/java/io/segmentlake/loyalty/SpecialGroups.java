@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.year;
 
+import io.segmentlake.JoinKeys;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.SpecialGroupSettings.GroupRule;
 import java.time.LocalDate;
@@ -26,7 +27,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import scala.jdk.javaapi.CollectionConverters;
 
 /** Special customer groups: rows (special_group, customer_id, reason). */
 final class SpecialGroups {
@@ -61,7 +61,7 @@ final class SpecialGroups {
   static Dataset<Row> topBuyers(Dataset<Row> units) {
     Dataset<Row> top = units.groupBy(col(PRODUCT_ID), col(YEAR)).agg(max(col(UNITS)).as(TOP));
     return units
-        .join(broadcast(top), CollectionConverters.asScala(List.of(PRODUCT_ID, YEAR)).toSeq())
+        .join(broadcast(top), JoinKeys.of(PRODUCT_ID, YEAR))
         .where(col(UNITS).equalTo(col(TOP)))
         .select(
             lit(TOP_BUYER).as(SPECIAL_GROUP),

@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import io.segmentlake.JoinKeys;
 import io.segmentlake.config.PredictSettings;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -65,7 +66,10 @@ final class Holdout {
                   + ")");
       Dataset<Row> compared =
           Scoring.expectedPurchases(calibration, fit, s.holdoutDays(), s)
-              .join(Summaries.purchasesBetween(purchaseDays, end, asOf), seq(), "left")
+              .join(
+                  Summaries.purchasesBetween(purchaseDays, end, asOf),
+                  JoinKeys.of(CUSTOMER_ID),
+                  "left")
               .withColumn(HOLDOUT_PURCHASES, coalesce(col(HOLDOUT_PURCHASES), lit(0)));
       Column bin = least(col(X), lit(LAST_BIN));
       List<Row> byBin =
@@ -104,9 +108,5 @@ final class Holdout {
     } finally {
       calibration.unpersist();
     }
-  }
-
-  private static scala.collection.immutable.Seq<String> seq() {
-    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(CUSTOMER_ID)).toList();
   }
 }

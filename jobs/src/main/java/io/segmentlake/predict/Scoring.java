@@ -25,6 +25,7 @@ import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.when;
 
+import io.segmentlake.JoinKeys;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.PredictSettings;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ import org.apache.spark.sql.types.DataTypes;
 /** Scores customers with the fitted models, in Spark column expressions. */
 final class Scoring {
   /** Relative size of the first neglected term of the hypergeometric series. */
-  private static final double SERIES_EPSILON = 1e-12;
+  private static final double SERIES_EPSILON = 1e-10;
 
   /** Most terms of the series (reached only when z is very close to 1). */
   private static final int MAX_TERMS = 20_000;
@@ -81,7 +82,7 @@ final class Scoring {
         summaries
             .withColumn(T_X, col(T_X_DAYS).divide(unitDays))
             .withColumn(T_CAL, col(T_CAL_DAYS).divide(unitDays))
-            .join(ages.select(perAge.toArray(Column[]::new)), seq(X, T_CAL_DAYS));
+            .join(ages.select(perAge.toArray(Column[]::new)), JoinKeys.of(X, T_CAL_DAYS));
     return finish(joined, bg, gg, s);
   }
 
@@ -92,7 +93,7 @@ final class Scoring {
     return summaries
         .join(
             expectationsByAge(summaries, bg, List.of(days), s.timeUnit().days()),
-            seq(X, T_CAL_DAYS))
+            JoinKeys.of(X, T_CAL_DAYS))
         .withColumn(
             PREDICTED,
             pAlive(
@@ -110,7 +111,11 @@ final class Scoring {
   private static Dataset<Row> expectationsByAge(
       Dataset<Row> summaries, Fit bg, List<Integer> days, int unitDays) {
     Schemas.require(summaries, "summaries", CUSTOMER_ID, X, T_X_DAYS, T_CAL_DAYS);
-    Dataset<Row> ages = summaries.select(col(X), col(T_CAL_DAYS)).distinct();
+    // The series is the costly part and the distinct ages are few: spread them over every core
+    // (adaptive execution would otherwise coalesce so small a shuffle into one task).
+    int cores = summaries.sparkSession().sparkContext().defaultParallelism();
+    Dataset<Row> ages =
+        summaries.select(col(X), col(T_CAL_DAYS)).distinct().repartition(Math.max(2, 4 * cores));
     Column x = col(X).cast("double");
     Column age = col(T_CAL_DAYS).divide(unitDays);
     for (int t : days) {
@@ -264,9 +269,5 @@ final class Scoring {
 
   private static Column money(Column c) {
     return c.cast(DataTypes.createDecimalType(18, 2));
-  }
-
-  private static scala.collection.immutable.Seq<String> seq(String... names) {
-    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
   }
 }
