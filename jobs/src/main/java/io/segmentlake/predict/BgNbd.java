@@ -11,32 +11,29 @@ import java.util.List;
  * of the customers with how many customers have each. Its work grows with the number of distinct
  * statistics, not with the base.
  */
-final class BgNbd {
+final class BgNbd extends Likelihood {
   static final String MODEL = "bgnbd";
   static final List<String> PARAMETERS = List.of("r", "alpha", "a", "b");
 
   private final int[] xIndex;
   private final int[] tIndex;
   private final int[] txIndex;
-  private final double[] count;
   private final double[] xs;
   private final double[] ts;
   private final double[] txs;
-  private final double customers;
 
   /**
    * Distinct statistics: repeat purchases x, time of the last repeat purchase t_x and age T (in the
    * time unit), and the number of customers with them.
    */
   BgNbd(int[] x, double[] tx, double[] t, double[] count) {
-    this.count = count.clone();
+    super(MODEL, PARAMETERS, count);
     this.xs = distinct(Arrays.stream(x).asDoubleStream().toArray());
     this.ts = distinct(t);
     this.txs = distinct(tx);
     this.xIndex = indexes(Arrays.stream(x).asDoubleStream().toArray(), xs);
     this.tIndex = indexes(t, ts);
     this.txIndex = indexes(tx, txs);
-    this.customers = Arrays.stream(count).sum();
   }
 
   /** Fits by maximum likelihood from the default starts. */
@@ -55,31 +52,13 @@ final class BgNbd {
         tolerance);
   }
 
-  /** Fits by maximum likelihood from the given starts (r, alpha, a, b). */
-  Fit fit(List<double[]> starts, int maxIterations, double tolerance) {
-    return Fit.best(
-        MODEL,
-        PARAMETERS,
-        this::meanNegativeLogLikelihood,
-        starts,
-        customers,
-        count.length,
-        maxIterations,
-        tolerance);
-  }
-
-  /** The total log-likelihood at (r, alpha, a, b). */
-  double logLikelihood(double... params) {
-    double[] log = Arrays.stream(params).map(Math::log).toArray();
-    return -meanNegativeLogLikelihood(log, new double[4]) * customers;
-  }
-
   /**
    * −LL / customers over log-parameters, and its gradient. Per customer (FHL 2005, eq. 6): LL = ln
    * Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b) + ln(e^A3 + δ(x>0) e^A4), with A3 =
    * −(r+x) ln(α+T) and A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x); the terms in x alone are computed
    * once per distinct x, the logarithms once per distinct T and t_x.
    */
+  @Override
   double meanNegativeLogLikelihood(double[] logParams, double[] gradient) {
     double r = Math.exp(logParams[0]);
     double alpha = Math.exp(logParams[1]);

@@ -11,7 +11,7 @@ import java.util.List;
  * distinct (x, mean repeat spend) of the customers with repeat purchases, with how many customers
  * have each.
  */
-final class GammaGamma {
+final class GammaGamma extends Likelihood {
   static final String MODEL = "gamma_gamma";
   static final List<String> PARAMETERS = List.of("p", "q", "gamma");
 
@@ -19,18 +19,15 @@ final class GammaGamma {
   private final double[] xs;
   private final double[] m;
   private final double[] lnM;
-  private final double[] count;
-  private final double customers;
 
   /** Distinct statistics: repeat purchases x (> 0), mean repeat spend m (> 0), customers. */
   GammaGamma(int[] x, double[] m, double[] count) {
+    super(MODEL, PARAMETERS, count);
     double[] xd = Arrays.stream(x).asDoubleStream().toArray();
     this.xs = Arrays.stream(xd).distinct().sorted().toArray();
     this.xIndex = Arrays.stream(xd).mapToInt(v -> Arrays.binarySearch(xs, v)).toArray();
     this.m = m.clone();
     this.lnM = Arrays.stream(m).map(Math::log).toArray();
-    this.count = count.clone();
-    this.customers = Arrays.stream(count).sum();
   }
 
   /** Fits by maximum likelihood from the default starts. */
@@ -47,29 +44,11 @@ final class GammaGamma {
         tolerance);
   }
 
-  /** Fits by maximum likelihood from the given starts (p, q, gamma). */
-  Fit fit(List<double[]> starts, int maxIterations, double tolerance) {
-    return Fit.best(
-        MODEL,
-        PARAMETERS,
-        this::meanNegativeLogLikelihood,
-        starts,
-        customers,
-        count.length,
-        maxIterations,
-        tolerance);
-  }
-
-  /** The total log-likelihood at (p, q, gamma). */
-  double logLikelihood(double... params) {
-    double[] log = Arrays.stream(params).map(Math::log).toArray();
-    return -meanNegativeLogLikelihood(log, new double[3]) * customers;
-  }
-
   /**
    * −LL / customers over log-parameters, and its gradient. Per customer: LL = ln Γ(px+q) − ln Γ(px)
    * − ln Γ(q) + q ln γ + (px−1) ln m + px ln x − (px+q) ln(γ + x m).
    */
+  @Override
   double meanNegativeLogLikelihood(double[] logParams, double[] gradient) {
     double p = Math.exp(logParams[0]);
     double q = Math.exp(logParams[1]);
