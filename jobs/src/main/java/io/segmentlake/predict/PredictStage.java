@@ -62,6 +62,13 @@ public final class PredictStage {
         s.holdoutDays() > 0 ? Optional.of(Holdout.validate(days, asOf, s)) : Optional.empty();
     holdout.ifPresent(h -> params.addAll(holdoutRows(h)));
     List<String> warnings = warnings(bg, spend, s);
+    holdout
+        .filter(h -> !h.fit().converged())
+        .ifPresent(
+            h ->
+                warnings.add(
+                    "predict: the holdout's calibration fit did not converge; see model_params"
+                        + " (bgnbd_calibration)"));
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("customers", (long) bg.customers());
     summary.put("time_unit", s.timeUnit().name().toLowerCase(Locale.ROOT));
