@@ -118,6 +118,9 @@ class CliTest {
   @Test
   void predictWithAHoldoutWritesPredictionsParametersAndTheComparison(@TempDir Path out)
       throws Exception {
+    // A holdout longer than the history leaves nobody to calibrate on: exit 3, nothing published.
+    assertThat(cli(out, "predict", "--as-of", "2025-12-31", "--holdout-days", "5000")).isEqualTo(3);
+    assertThat(out.resolve("customer_predictions")).doesNotExist();
     assertThat(cli(out, "predict", "--as-of", "2025-12-31", "--holdout-days", "180")).isEqualTo(0);
     JsonNode m = manifest(out, "2025-12-31");
     long customers = m.at("/predict/customers").asLong();

@@ -281,4 +281,33 @@ class PredictStageTest {
     assertThat((Object) h.getAs("expected_avg_spend")).isNull();
     assertThat((Object) h.getAs("clv_30d")).isNull();
   }
+
+  @Test
+  void withoutRepeatPurchasesThereIsNoSpendModelAndTheRunSaysSo() {
+    Dataset<Row> lines =
+        Fixtures.invoices(
+            line("i1", "A", "2024-01-02T10:00", 1, 10.0),
+            line("i2", "B", "2024-01-10T10:00", 2, 10.0),
+            line("i3", "C", "2024-01-20T10:00", 1, 30.0));
+    PredictStage.Result r =
+        PredictStage.run(
+            lines,
+            AS_OF,
+            io.segmentlake.config.Settings.from(
+                    io.segmentlake.config.ConfigLoader.load(java.util.Optional.empty(), List.of()))
+                .predict());
+    try {
+      Map<String, Row> p = byCustomer(r.predictions());
+      assertThat(p).containsOnlyKeys("A", "B", "C");
+      for (Row c : p.values()) {
+        assertThat((Double) c.getAs("p_alive")).isEqualTo(1.0);
+        assertThat((Object) c.getAs("expected_avg_spend")).isNull();
+        assertThat((Object) c.getAs("clv_365d")).isNull();
+      }
+      assertThat(r.warnings()).anyMatch(w -> w.contains("fewer than 2 customers with repeat"));
+      assertThat(r.params().where("model = 'gamma_gamma'").count()).isZero();
+    } finally {
+      r.release().run();
+    }
+  }
 }
