@@ -36,6 +36,12 @@ public final class Fixtures {
     return SharedSpark.session().createDataFrame(new ArrayList<>(Arrays.asList(lines)), INVOICES);
   }
 
+  /** Settings from the defaults with {@code --set} overrides (keys without "segmentlake."). */
+  public static io.segmentlake.config.Settings settings(String... sets) {
+    return io.segmentlake.config.Settings.from(
+        io.segmentlake.config.ConfigLoader.load(java.util.Optional.empty(), List.of(sets)));
+  }
+
   /** A Dataset of rows with a schema. */
   public static Dataset<Row> rows(StructType schema, List<Row> rows) {
     return SharedSpark.session().createDataFrame(rows, schema);

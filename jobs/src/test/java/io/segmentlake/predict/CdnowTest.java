@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.segmentlake.Fixtures;
 import io.segmentlake.TestData;
-import io.segmentlake.config.ConfigLoader;
 import io.segmentlake.config.PredictSettings;
-import io.segmentlake.config.Settings;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -17,7 +15,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -73,7 +70,7 @@ class CdnowTest {
     List<String> all =
         new ArrayList<>(List.of("predict.time-unit=weeks", "predict.horizons-days=[273, 364]"));
     all.addAll(List.of(sets));
-    return Settings.from(ConfigLoader.load(Optional.empty(), all)).predict();
+    return Fixtures.settings(all.toArray(String[]::new)).predict();
   }
 
   private static Map<String, Double> params(Dataset<Row> table, String model) {

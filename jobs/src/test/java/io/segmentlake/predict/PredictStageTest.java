@@ -238,14 +238,11 @@ class PredictStageTest {
                 .add("last_purchase_date", DataTypes.DateType),
             List.of(RowFactory.create("A", 0, 0, 20, 0.0, null, null)));
     var s =
-        io.segmentlake.config.Settings.from(
-                io.segmentlake.config.ConfigLoader.load(
-                    java.util.Optional.empty(),
-                    List.of(
-                        "predict.horizons-days=[30]",
-                        "predict.clv-step-days=30",
-                        "predict.no-purchase-days=30",
-                        "predict.discount-rate-annual=0.1")))
+        Fixtures.settings(
+                "predict.horizons-days=[30]",
+                "predict.clv-step-days=30",
+                "predict.no-purchase-days=30",
+                "predict.discount-rate-annual=0.1")
             .predict();
     Row a = Scoring.score(summaries, bg, java.util.Optional.of(gg), s).first();
     // x = 0: P(alive) = 1; P(no purchase in 30 | alive) = (30 / 60)^1 = 0.5.
@@ -289,13 +286,7 @@ class PredictStageTest {
             line("i1", "A", "2024-01-02T10:00", 1, 10.0),
             line("i2", "B", "2024-01-10T10:00", 2, 10.0),
             line("i3", "C", "2024-01-20T10:00", 1, 30.0));
-    PredictStage.Result r =
-        PredictStage.run(
-            lines,
-            AS_OF,
-            io.segmentlake.config.Settings.from(
-                    io.segmentlake.config.ConfigLoader.load(java.util.Optional.empty(), List.of()))
-                .predict());
+    PredictStage.Result r = PredictStage.run(lines, AS_OF, Fixtures.settings().predict());
     try {
       Map<String, Row> p = byCustomer(r.predictions());
       assertThat(p).containsOnlyKeys("A", "B", "C");
