@@ -1,5 +1,7 @@
 package io.segmentlake.cli;
 
+import io.segmentlake.clusters.ClustersStage;
+import io.segmentlake.config.ClusterSettings;
 import io.segmentlake.config.Settings;
 import io.segmentlake.lake.LakeReader;
 import io.segmentlake.lake.Publisher;
@@ -29,14 +31,15 @@ import org.apache.spark.sql.SparkSession;
  */
 final class StageJob {
   /** Stages of the full pipeline that this build does not have yet; `run` reports them. */
-  private static final List<String> NOT_YET = List.of("clusters", "reports");
+  private static final List<String> NOT_YET = List.of("reports");
 
   /** The stages each command runs, in order. */
   private static final Map<String, List<String>> STAGES =
       Map.of(
-          "run", List.of("rfm", "loyalty", "predict"),
+          "run", List.of("rfm", "loyalty", "clusters", "predict"),
           "rfm", List.of("rfm"),
           "loyalty", List.of("loyalty"),
+          "clusters", List.of("clusters"),
           "predict", List.of("predict"));
 
   private static final List<String> OPTIONAL_TABLES =
@@ -50,6 +53,7 @@ final class StageJob {
   private final List<Ingest> ingested = new ArrayList<>();
   private final Map<String, Object> inputs = new LinkedHashMap<>();
   private final Map<String, Object> rowCounts = new LinkedHashMap<>();
+  private final Map<String, Optional<Dataset<Row>>> optionalTables = new LinkedHashMap<>();
   private RunManifest manifest;
 
   StageJob(Settings settings, LocalDate asOf, String command) {
@@ -103,10 +107,15 @@ final class StageJob {
     List<String> stages = STAGES.get(command);
     Optional<RfmStage.Result> rfm =
         stages.contains("rfm") ? Optional.of(rfm(invoices, publisher)) : Optional.empty();
-    if (stages.contains("loyalty")) {
-      loyalty(spark, invoices, rfm.map(RfmStage.Result::scores), publisher);
-    }
+    Optional<LoyaltyStage.Result> loyalty =
+        stages.contains("loyalty")
+            ? Optional.of(loyalty(spark, invoices, rfm.map(RfmStage.Result::scores), publisher))
+            : Optional.empty();
     rfm.ifPresent(r -> r.release().run());
+    if (stages.contains("clusters")) {
+      clusters(spark, invoices, loyalty.map(LoyaltyStage.Result::points), publisher);
+    }
+    loyalty.ifPresent(l -> l.release().run());
     if (stages.contains("predict")) {
       predict(invoices, publisher);
     }
@@ -143,16 +152,10 @@ final class StageJob {
     return rfm;
   }
 
-  private void loyalty(
+  /** Runs loyalty; the caller releases the result once the stages after it are done with it. */
+  private LoyaltyStage.Result loyalty(
       SparkSession spark, Ingest invoices, Optional<Dataset<Row>> rfmHere, Publisher publisher) {
-    Map<String, Optional<Dataset<Row>>> tables = new LinkedHashMap<>();
-    for (String table : OPTIONAL_TABLES) {
-      tables.put(
-          table,
-          Ingest.optional(spark, settings, table, asOf, progress)
-              .map(this::ingest)
-              .map(Ingest::used));
-    }
+    OPTIONAL_TABLES.forEach(t -> optional(spark, t));
     progress.start();
     LakeReader lake = new LakeReader(spark);
     String out = settings.outputRoot();
@@ -163,9 +166,9 @@ final class StageJob {
         LoyaltyStage.run(
             new LoyaltyStage.Inputs(
                 invoices.used(),
-                tables.get("products"),
-                tables.get("customers"),
-                tables.get("interactions"),
+                optionalTables.get("products"),
+                optionalTables.get("customers"),
+                optionalTables.get("interactions"),
                 rfmScores,
                 previous.map(Map.Entry::getValue)),
             asOf,
@@ -178,7 +181,6 @@ final class StageJob {
     Map<String, Object> summary = new LinkedHashMap<>(loyalty.summary());
     summary.put("previous_run_date", previous.map(p -> p.getKey().toString()).orElse(null));
     manifest.put("loyalty", summary);
-    loyalty.release().run();
     manifest.stage(
         "loyalty",
         progress.done(
@@ -189,6 +191,56 @@ final class StageJob {
                 + (previous.isPresent()
                     ? ", previous run " + previous.get().getKey()
                     : ", first run")));
+    return loyalty;
+  }
+
+  private void clusters(
+      SparkSession spark, Ingest invoices, Optional<Dataset<Row>> pointsHere, Publisher publisher) {
+    ClusterSettings s = settings.clusters();
+    Optional<Dataset<Row>> products =
+        s.features().contains(ClusterSettings.Feature.MARGIN)
+            ? optional(spark, "products")
+            : Optional.empty();
+    progress.start();
+    LakeReader lake = new LakeReader(spark);
+    String out = settings.outputRoot();
+    Optional<Dataset<Row>> points =
+        pointsHere.isPresent() || !s.features().contains(ClusterSettings.Feature.POINTS)
+            ? pointsHere
+            : lake.partition(out, "loyalty_points", asOf);
+    var previous = lake.latestBefore(out, "cluster_profiles", asOf);
+    ClustersStage.Result clusters =
+        ClustersStage.run(
+            new ClustersStage.Inputs(
+                invoices.used(), products, points, previous.map(Map.Entry::getValue)),
+            asOf,
+            s);
+    manifest.table(
+        "customer_clusters",
+        publisher.stage("customer_clusters", clusters.assignments(), clusters.customers()));
+    manifest.table("cluster_profiles", publisher.stage("cluster_profiles", clusters.profiles(), 1));
+    Map<String, Object> summary = new LinkedHashMap<>(clusters.summary());
+    summary.put("previous_run_date", previous.map(p -> p.getKey().toString()).orElse(null));
+    manifest.put("clusters", summary);
+    clusters.release().run();
+    manifest.stage(
+        "clusters",
+        progress.done(
+            "clusters",
+            Progress.n(clusters.customers())
+                + " customers; "
+                + clusters.description()
+                + (previous.isPresent() ? " (" + previous.get().getKey() + ")" : " (first run)")));
+  }
+
+  /** An optional input table, ingested once per run (empty when it is not there). */
+  private Optional<Dataset<Row>> optional(SparkSession spark, String table) {
+    return optionalTables.computeIfAbsent(
+        table,
+        t ->
+            Ingest.optional(spark, settings, t, asOf, progress)
+                .map(this::ingest)
+                .map(Ingest::used));
   }
 
   private void predict(Ingest invoices, Publisher publisher) {

@@ -68,7 +68,11 @@ final class Keys {
   }
 
   static <E extends Enum<E>> E oneOf(Config c, String path, Class<E> type) {
-    String value = string(c, path);
+    return oneOf(path, string(c, path), type);
+  }
+
+  /** The constant named by a value read at path (kebab-case, any case). */
+  static <E extends Enum<E>> E oneOf(String path, String value, Class<E> type) {
     String constant = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
     return Arrays.stream(type.getEnumConstants())
         .filter(e -> e.name().equals(constant))

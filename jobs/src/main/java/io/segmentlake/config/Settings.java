@@ -17,6 +17,7 @@ public record Settings(
     QualitySettings quality,
     RfmSettings rfm,
     LoyaltySettings loyalty,
+    ClusterSettings clusters,
     PredictSettings predict,
     GenerateSettings generate,
     Config source) {
@@ -46,6 +47,7 @@ public record Settings(
         QualitySettings.from(c),
         RfmSettings.from(c),
         LoyaltySettings.from(c),
+        ClusterSettings.from(c),
         PredictSettings.from(c),
         GenerateSettings.from(c, inputRoot),
         c);

@@ -1,0 +1,105 @@
+package io.segmentlake.clusters;
+
+import static io.segmentlake.clusters.ClusterColumns.DISTANCE;
+import static io.segmentlake.clusters.ClusterColumns.INDEX;
+import static io.segmentlake.clusters.ClusterColumns.SCALED;
+import static org.apache.spark.ml.functions.vector_to_array;
+import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_min;
+import static org.apache.spark.sql.functions.array_position;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.zip_with;
+
+import io.segmentlake.config.ClusterSettings;
+import java.util.Arrays;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.mllib.clustering.KMeans;
+import org.apache.spark.mllib.clustering.KMeansModel;
+import org.apache.spark.mllib.linalg.Vector;
+import org.apache.spark.mllib.linalg.Vectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * MLlib's k-means on scaled points: fits from a seed (the k search on the sample), the chosen k
+ * refined on the whole base from the sample's best centroids (a few Lloyd iterations, not a new
+ * initialisation), and every customer assigned to its nearest centroid by column expressions.
+ */
+final class FullFit {
+  private static final String ARRAY = "_array";
+  private static final String SQUARES = "_squares";
+
+  private FullFit() {}
+
+  /** The centroids, within-cluster sum of squares and iterations of the fit on every point. */
+  record Fit(double[][] centroids, double withinSumOfSquares, int iterations) {}
+
+  /** The scaled points as MLlib vectors, cached (the caller unpersists them). */
+  static JavaRDD<Vector> points(Dataset<Row> scaled) {
+    return scaled
+        .select(col(SCALED))
+        .javaRDD()
+        .map(r -> Vectors.fromML(r.getAs(0)))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** K-means with k clusters from a k-means|| initialisation with the seed. */
+  static Fit fit(JavaRDD<Vector> points, int k, long seed, ClusterSettings s) {
+    return fit(kmeans(k, seed, s), points);
+  }
+
+  /** Lloyd iterations over every scaled point from the initial centroids. */
+  static Fit refine(Dataset<Row> scaled, double[][] initial, ClusterSettings s) {
+    JavaRDD<Vector> points = points(scaled);
+    try {
+      Vector[] centres = Arrays.stream(initial).map(Vectors::dense).toArray(Vector[]::new);
+      return fit(
+          kmeans(initial.length, s.seed(), s).setInitialModel(new KMeansModel(centres)), points);
+    } finally {
+      points.unpersist(false);
+    }
+  }
+
+  private static KMeans kmeans(int k, long seed, ClusterSettings s) {
+    return new KMeans()
+        .setK(k)
+        .setSeed(seed)
+        .setMaxIterations(s.maxIterations())
+        .setEpsilon(s.tolerance());
+  }
+
+  private static Fit fit(KMeans kmeans, JavaRDD<Vector> points) {
+    KMeansModel model = kmeans.run(points.rdd());
+    double[][] centroids =
+        Arrays.stream(model.clusterCenters()).map(Vector::toArray).toArray(double[][]::new);
+    return new Fit(centroids, model.trainingCost(), model.numIter());
+  }
+
+  /**
+   * Adds INDEX (the nearest centroid, the first on a tie) and DISTANCE (Euclidean, in standard
+   * deviations) to scaled points.
+   */
+  static Dataset<Row> assign(Dataset<Row> scaled, double[][] centroids) {
+    Column[] squares = new Column[centroids.length];
+    for (int i = 0; i < centroids.length; i++) {
+      Column c = array(Arrays.stream(centroids[i]).mapToObj(v -> lit(v)).toArray(Column[]::new));
+      squares[i] =
+          aggregate(
+              zip_with(col(ARRAY), c, (a, b) -> a.minus(b).multiply(a.minus(b))),
+              lit(0.0),
+              (acc, x) -> acc.plus(x));
+    }
+    return scaled
+        .withColumn(ARRAY, vector_to_array(col(SCALED), "float64"))
+        .withColumn(SQUARES, array(squares))
+        .withColumn(
+            INDEX, array_position(col(SQUARES), array_min(col(SQUARES))).minus(1).cast("int"))
+        .withColumn(DISTANCE, sqrt(array_min(col(SQUARES))))
+        .drop(ARRAY, SQUARES);
+  }
+}
