@@ -59,6 +59,7 @@ public final class ClustersStage {
   public static Result run(Inputs in, LocalDate asOf, ClusterSettings s) {
     Map<String, String> skipped = new LinkedHashMap<>();
     List<Feature> features = available(in, s, skipped);
+    List<Feature> described = Features.described(features);
     Dataset<Row> raw =
         Features.transform(
             Features.compute(
@@ -66,7 +67,7 @@ public final class ClustersStage {
                 in.products().filter(p -> features.contains(Feature.MARGIN)),
                 in.points().filter(p -> features.contains(Feature.POINTS)),
                 asOf,
-                features),
+                described),
             features);
     Dataset<Row> assembled =
         new VectorAssembler()
@@ -111,7 +112,7 @@ public final class ClustersStage {
     double fitSeconds = (System.nanoTime() - fitStart) / 1e9;
     double silhouette = KSearch.silhouette(FullFit.assign(sample, fit.centroids()));
     Dataset<Row> assigned = FullFit.assign(scaled, fit.centroids());
-    Profiles.Stats stats = Profiles.stats(assigned, features, k);
+    Profiles.Stats stats = Profiles.stats(assigned, described, k);
     Profiles.Model m =
         new Profiles.Model(
             features,
@@ -119,8 +120,8 @@ public final class ClustersStage {
             stats.sizes(),
             scaler.mean().toArray(),
             scaler.std().toArray());
-    Profiles.Identified clusters = Profiles.identify(m, in.previousProfiles(), s);
-    Dataset<Row> assignments = assignments(assigned, features, clusters);
+    Profiles.Identified clusters = Profiles.identify(m, stats, in.previousProfiles(), s);
+    Dataset<Row> assignments = assignments(assigned, described, clusters);
     Profiles.Quality quality =
         new Profiles.Quality(
             k,
@@ -130,8 +131,7 @@ public final class ClustersStage {
             fit.withinSumOfSquares(),
             fit.iterations(),
             s.seed());
-    Dataset<Row> profiles =
-        Profiles.table(assigned.sparkSession(), m, stats.averages(), clusters, quality);
+    Dataset<Row> profiles = Profiles.table(assigned.sparkSession(), m, stats, clusters, quality);
 
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("customers", customers);
@@ -191,7 +191,8 @@ public final class ClustersStage {
   }
 
   /**
-   * customer_clusters: id, name and distance to the centroid, and the features in original units.
+   * customer_clusters: id, name and distance to the centroid, and the features and descriptive
+   * measures in original units.
    */
   private static Dataset<Row> assignments(
       Dataset<Row> assigned, List<Feature> features, Profiles.Identified c) {

@@ -141,6 +141,17 @@ final class Features {
     };
   }
 
+  /** Measures every profile describes, clustered on or not: they name the clusters. */
+  static final List<Feature> DESCRIPTIVE =
+      List.of(Feature.RECENCY, Feature.FREQUENCY, Feature.MONETARY);
+
+  /** The clustering features followed by the descriptive measures that are not among them. */
+  static List<Feature> described(List<Feature> features) {
+    List<Feature> out = new ArrayList<>(features);
+    DESCRIPTIVE.stream().filter(f -> !features.contains(f)).forEach(out::add);
+    return List.copyOf(out);
+  }
+
   /** The column holding a feature's transformed value. */
   static String transformed(Feature f) {
     return "_t_" + column(f);

@@ -19,7 +19,10 @@ final class Naming {
   /** Tenure this far below the mean (and not lapsed) makes a cluster "New". */
   static final double NEW = 0.75;
 
-  /** A centroid below this many purchases describes one-timers. */
+  /** Rate or spend this far above the mean is "very frequent" or "top". */
+  static final double VERY = 1.5;
+
+  /** A cluster whose customers average fewer purchases than this is one-timers. */
   static final double ONE_TIMER_BELOW = 1.5;
 
   private Naming() {}
@@ -28,14 +31,16 @@ final class Naming {
   record Name(String name, String rfmCounterpart) {}
 
   /**
-   * Names each centroid (z: standardised coordinates by feature; raw: original units); names that
-   * would repeat get the cluster id appended.
+   * Names each cluster from its centroid (z: standardised coordinates by clustering feature) and
+   * its customers' means (original units, at least recency, frequency and monetary); names that
+   * would still repeat get the cluster id appended.
    */
-  static List<Name> names(List<Map<Feature, Double>> z, List<Map<Feature, Double>> raw, int[] ids) {
+  static List<Name> names(
+      List<Map<Feature, Double>> z, List<Map<Feature, Double>> averages, int[] ids) {
     List<Name> names = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < z.size(); i++) {
-      Name n = name(z.get(i), raw.get(i));
+      Name n = name(z.get(i), averages.get(i));
       names.add(n);
       seen.merge(n.name(), 1, Integer::sum);
     }
@@ -53,12 +58,12 @@ final class Naming {
    * how much a cluster buys is read from the rates when they are clustered on (they do not grow
    * with tenure), else from the totals.
    */
-  static Name name(Map<Feature, Double> z, Map<Feature, Double> raw) {
+  static Name name(Map<Feature, Double> z, Map<Feature, Double> averages) {
     int recency = level(z.get(Feature.RECENCY)); // high recency is long ago
     int frequency = level(first(z, Feature.PURCHASE_RATE, Feature.FREQUENCY));
     int spend = level(first(z, Feature.SPEND_RATE, Feature.MONETARY, Feature.AVERAGE_ORDER_VALUE));
     Double tenure = z.get(Feature.TENURE);
-    Double purchases = raw.get(Feature.FREQUENCY);
+    Double purchases = averages.get(Feature.FREQUENCY);
     boolean oneTimers = purchases != null && purchases < ONE_TIMER_BELOW;
     boolean lapsed = recency > 0;
     boolean recent = recency < 0;
@@ -78,9 +83,12 @@ final class Naming {
       words.add("one-timers");
     } else {
       if (frequency != 0) {
-        words.add(frequency > 0 ? "frequent" : "occasional");
+        words.add(frequency > 1 ? "very frequent" : frequency > 0 ? "frequent" : "occasional");
       }
-      words.add(spend > 0 ? "high spenders" : spend < 0 ? "low spenders" : "buyers");
+      words.add(
+          spend > 1
+              ? "top spenders"
+              : spend > 0 ? "high spenders" : spend < 0 ? "low spenders" : "buyers");
     }
     if (words.size() == 1 && words.get(0).equals("buyers")) {
       words.set(0, "typical customers");
@@ -129,11 +137,14 @@ final class Naming {
     return null;
   }
 
-  /** -1, 0 or 1: below, near or above the base's mean (0 when the feature is not used). */
+  /**
+   * -1, 0, 1 or 2: below, near, above or far above the base's mean (0 when the feature is not
+   * clustered on).
+   */
   private static int level(Double z) {
     if (z == null) {
       return 0;
     }
-    return z >= NOTABLE ? 1 : z <= -NOTABLE ? -1 : 0;
+    return z >= VERY ? 2 : z >= NOTABLE ? 1 : z <= -NOTABLE ? -1 : 0;
   }
 }

@@ -90,7 +90,8 @@ final class Profiles {
    * Ids matched to the previous run's clusters (on the features both runs have, the previous
    * centroids standardised with this run's scaler) and names from the centroids.
    */
-  static Identified identify(Model m, Optional<Dataset<Row>> previousProfiles, ClusterSettings s) {
+  static Identified identify(
+      Model m, Stats stats, Optional<Dataset<Row>> previousProfiles, ClusterSettings s) {
     List<Integer> common = new ArrayList<>();
     int[] previousIds = new int[0];
     double[][] previous = new double[0][];
@@ -126,19 +127,16 @@ final class Profiles {
     Matching.Ids ids =
         Matching.ids(current, m.sizes(), previousIds, previous, s.maxMatchDistance());
     List<Map<Feature, Double>> z = new ArrayList<>();
-    List<Map<Feature, Double>> raw = new ArrayList<>();
+    List<Map<Feature, Double>> averages = new ArrayList<>();
     for (int i = 0; i < m.centroids().length; i++) {
       Map<Feature, Double> zi = new EnumMap<>(Feature.class);
-      Map<Feature, Double> ri = new EnumMap<>(Feature.class);
-      double[] original = m.original(i);
       for (int j = 0; j < m.features().size(); j++) {
         zi.put(m.features().get(j), m.centroids()[i][j]);
-        ri.put(m.features().get(j), original[j]);
       }
       z.add(zi);
-      raw.add(ri);
+      averages.add(stats.averages(i));
     }
-    return new Identified(ids, Naming.names(z, raw, ids.ids()));
+    return new Identified(ids, Naming.names(z, averages, ids.ids()));
   }
 
   /**
@@ -160,16 +158,25 @@ final class Profiles {
         averages[i][j] = r.getDouble(j + 2);
       }
     }
-    return new Stats(sizes, averages);
+    return new Stats(features, sizes, averages);
   }
 
-  /** Customers and feature means per cluster index. */
-  record Stats(long[] sizes, double[][] averages) {}
+  /** Customers and the means of the described features (in their order) per cluster index. */
+  record Stats(List<Feature> described, long[] sizes, double[][] averages) {
+    /** Cluster i's means by feature. */
+    Map<Feature, Double> averages(int i) {
+      Map<Feature, Double> out = new EnumMap<>(Feature.class);
+      for (int j = 0; j < described.size(); j++) {
+        out.put(described.get(j), averages[i][j]);
+      }
+      return out;
+    }
+  }
 
   /** One row per cluster, in order of id. */
-  static Dataset<Row> table(
-      SparkSession spark, Model m, double[][] averages, Identified c, Quality q) {
+  static Dataset<Row> table(SparkSession spark, Model m, Stats stats, Identified c, Quality q) {
     List<String> columns = m.features().stream().map(Features::column).toList();
+    List<String> described = stats.described().stream().map(Features::column).toList();
     long total = Arrays.stream(m.sizes()).sum();
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < m.centroids().length; i++) {
@@ -182,7 +189,7 @@ final class Profiles {
       for (double x : m.original(i)) {
         v.add(x);
       }
-      for (double x : averages[i]) {
+      for (double x : stats.averages()[i]) {
         v.add(x);
       }
       v.add(c.ids().isMatched(i) ? "kept" : "new");
@@ -198,10 +205,10 @@ final class Profiles {
       rows.add(RowFactory.create(v.toArray()));
     }
     rows.sort((a, b) -> Integer.compare(a.getInt(0), b.getInt(0)));
-    return spark.createDataFrame(rows, schema(columns));
+    return spark.createDataFrame(rows, schema(columns, described));
   }
 
-  private static StructType schema(List<String> features) {
+  private static StructType schema(List<String> features, List<String> described) {
     StructType t =
         new StructType()
             .add(CLUSTER_ID, DataTypes.IntegerType, false)
@@ -212,7 +219,7 @@ final class Profiles {
     for (String f : features) {
       t = t.add(centroid(f), DataTypes.DoubleType, false);
     }
-    for (String f : features) {
+    for (String f : described) {
       t = t.add(average(f), DataTypes.DoubleType, false);
     }
     return t.add("id_origin", DataTypes.StringType, false)
