@@ -143,6 +143,7 @@ public final class ClustersStage {
     quality.candidates().forEach(c -> byK.put(String.valueOf(c.k()), c.silhouette()));
     summary.put("silhouette_by_k", byK);
     summary.put("silhouette", silhouette);
+    summary.put("silhouette_sample_customers", sample.count());
     summary.put("iterations", fit.iterations());
     summary.put("k_search_seconds", searchSeconds);
     summary.put("fit_seconds", fitSeconds);
