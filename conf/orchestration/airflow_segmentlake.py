@@ -20,11 +20,12 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 JAR = "/opt/segmentlake/segmentlake.jar"
 CONFIG = "/opt/segmentlake/prod.conf"  # shipped with --files; read by its file name in cluster mode
 
-# The stages this build has. Later builds add "clusters" (before predict) and "reports" (last); each
-# reads what the stage before it wrote for the same date. Loyalty tiers build on the latest earlier
-# date's loyalty_points, so that task depends on its own previous run: backfills go oldest first.
-# predict reads only the invoices; it follows loyalty so that one date's tasks publish in order.
-STAGES = ["rfm", "loyalty", "predict"]
+# The stages this build has. A later build adds "reports" (last); each reads what the stage before
+# it wrote for the same date. Loyalty tiers build on the latest earlier date's loyalty_points and
+# cluster ids on the latest earlier cluster_profiles, so those tasks depend on their own previous
+# run: backfills go oldest first. clusters and predict read the invoices (clusters also the date's
+# loyalty_points when "points" is a feature); they follow loyalty so one date's tasks publish in order.
+STAGES = ["rfm", "loyalty", "clusters", "predict"]
 
 with DAG(
     dag_id="segmentlake",
@@ -44,7 +45,7 @@ with DAG(
             files=CONFIG,
             application_args=[stage, "--as-of", "{{ ds }}", "--config", "prod.conf"],
             conf={"spark.sql.shuffle.partitions": "200"},
-            depends_on_past=(stage == "loyalty"),
+            depends_on_past=(stage in ("loyalty", "clusters")),
         )
         if previous is not None:
             previous >> task
