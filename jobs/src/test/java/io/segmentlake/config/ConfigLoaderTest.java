@@ -225,4 +225,33 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load("predict.holdout-days=-1"))
         .hasMessageContaining("segmentlake.predict.holdout-days");
   }
+
+  @Test
+  void clustersDefaultsAndBadValues() {
+    ClusterSettings c = load().clusters();
+    assertThat(c.fixedK()).isEmpty();
+    assertThat(c.kMin()).isEqualTo(3);
+    assertThat(c.kMax()).isEqualTo(8);
+    assertThat(c.features())
+        .containsExactly(
+            ClusterSettings.Feature.RECENCY,
+            ClusterSettings.Feature.PURCHASE_RATE,
+            ClusterSettings.Feature.SPEND_RATE,
+            ClusterSettings.Feature.MEDIAN_INTERVAL,
+            ClusterSettings.Feature.TENURE);
+    assertThat(load("clusters.k=6").clusters().fixedK()).hasValue(6);
+    assertThat(load("clusters.features=[points, web-share]").clusters().features())
+        .containsExactly(ClusterSettings.Feature.POINTS, ClusterSettings.Feature.WEB_SHARE);
+    assertThatThrownBy(() -> load("clusters.k=seven"))
+        .hasMessageContaining("segmentlake.clusters.k")
+        .hasMessageContaining("auto or a number of clusters from 2 to 50");
+    assertThatThrownBy(() -> load("clusters.k-max=2"))
+        .hasMessageContaining("segmentlake.clusters.k-max")
+        .hasMessageContaining("at least k-min (3)");
+    assertThatThrownBy(() -> load("clusters.features=[recency, loyalty]"))
+        .hasMessageContaining("segmentlake.clusters.features")
+        .hasMessageContaining("web-share");
+    assertThatThrownBy(() -> load("clusters.features=[recency, recency]"))
+        .hasMessageContaining("each feature once");
+  }
 }
