@@ -60,38 +60,9 @@ public final class ClustersStage {
     Map<String, String> skipped = new LinkedHashMap<>();
     List<Feature> features = available(in, s, skipped);
     List<Feature> described = Features.described(features);
-    Dataset<Row> raw =
-        Features.transform(
-            Features.compute(
-                in.usedInvoices(),
-                in.products().filter(p -> features.contains(Feature.MARGIN)),
-                in.points().filter(p -> features.contains(Feature.POINTS)),
-                asOf,
-                described),
-            features);
-    Dataset<Row> assembled =
-        new VectorAssembler()
-            .setInputCols(features.stream().map(Features::transformed).toArray(String[]::new))
-            .setOutputCol(VECTOR)
-            .transform(raw)
-            .drop(features.stream().map(Features::transformed).toArray(String[]::new))
-            // The same customers in the same order whatever the order of the input.
-            .sortWithinPartitions(col(CUSTOMER_ID))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> assembled = assemble(in, asOf, features, described);
     long customers = assembled.count();
-    int needed = s.fixedK().orElse(s.kMax()) + 1;
-    if (customers < needed) {
-      assembled.unpersist();
-      throw JobFailure.inputRejected(
-          String.format(
-              Locale.ROOT,
-              "clusters: %d customers with a purchase up to %s; k-means with k up to %d needs at"
-                  + " least %d",
-              customers,
-              asOf,
-              needed - 1,
-              needed));
-    }
+    requireEnough(customers, asOf, s, assembled);
     StandardScalerModel scaler =
         new StandardScaler()
             .setInputCol(VECTOR)
@@ -133,20 +104,8 @@ public final class ClustersStage {
             s.seed());
     Dataset<Row> profiles = Profiles.table(assigned.sparkSession(), m, stats, clusters, quality);
 
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("customers", customers);
-    summary.put("features", features.stream().map(Features::column).toList());
-    summary.put("features_skipped", skipped);
-    summary.put("k", k);
-    summary.put("k_selection", quality.selection());
-    Map<String, Double> byK = new LinkedHashMap<>();
-    quality.candidates().forEach(c -> byK.put(String.valueOf(c.k()), c.silhouette()));
-    summary.put("silhouette_by_k", byK);
-    summary.put("silhouette", silhouette);
-    summary.put("silhouette_sample_customers", sample.count());
-    summary.put("iterations", fit.iterations());
-    summary.put("k_search_seconds", searchSeconds);
-    summary.put("fit_seconds", fitSeconds);
+    Map<String, Object> summary =
+        summary(customers, features, skipped, quality, sample.count(), searchSeconds, fitSeconds);
     summary.put("ids_kept", clusters.ids().kept());
     summary.put("ids_new", k - clusters.ids().kept());
     summary.put("clusters", clusters.describe());
@@ -163,6 +122,76 @@ public final class ClustersStage {
             silhouette,
             clusters.ids().kept()),
         assembled::unpersist);
+  }
+
+  /**
+   * Every customer's features in original units and as one vector of the transformed ones, sorted
+   * within partitions by customer and cached (the caller unpersists it).
+   */
+  private static Dataset<Row> assemble(
+      Inputs in, LocalDate asOf, List<Feature> features, List<Feature> described) {
+    Dataset<Row> raw =
+        Features.transform(
+            Features.compute(
+                in.usedInvoices(),
+                in.products().filter(p -> features.contains(Feature.MARGIN)),
+                in.points().filter(p -> features.contains(Feature.POINTS)),
+                asOf,
+                described),
+            features);
+    String[] transformed = features.stream().map(Features::transformed).toArray(String[]::new);
+    return new VectorAssembler()
+        .setInputCols(transformed)
+        .setOutputCol(VECTOR)
+        .transform(raw)
+        .drop(transformed)
+        // The same customers in the same order whatever the order of the input.
+        .sortWithinPartitions(col(CUSTOMER_ID))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** Fails (and frees the cache) when there are too few customers for the largest k. */
+  private static void requireEnough(
+      long customers, LocalDate asOf, ClusterSettings s, Dataset<Row> assembled) {
+    int needed = s.fixedK().orElse(s.kMax()) + 1;
+    if (customers < needed) {
+      assembled.unpersist();
+      throw JobFailure.inputRejected(
+          String.format(
+              Locale.ROOT,
+              "clusters: %d customers with a purchase up to %s; k-means with k up to %d needs at"
+                  + " least %d",
+              customers,
+              asOf,
+              needed - 1,
+              needed));
+    }
+  }
+
+  /** The manifest's figures of the run, without the ids. */
+  private static Map<String, Object> summary(
+      long customers,
+      List<Feature> features,
+      Map<String, String> skipped,
+      Profiles.Quality quality,
+      long sampled,
+      double searchSeconds,
+      double fitSeconds) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("customers", customers);
+    summary.put("features", features.stream().map(Features::column).toList());
+    summary.put("features_skipped", skipped);
+    summary.put("k", quality.k());
+    summary.put("k_selection", quality.selection());
+    Map<String, Double> byK = new LinkedHashMap<>();
+    quality.candidates().forEach(c -> byK.put(String.valueOf(c.k()), c.silhouette()));
+    summary.put("silhouette_by_k", byK);
+    summary.put("silhouette", quality.silhouette());
+    summary.put("silhouette_sample_customers", sampled);
+    summary.put("iterations", quality.iterations());
+    summary.put("k_search_seconds", searchSeconds);
+    summary.put("fit_seconds", fitSeconds);
+    return summary;
   }
 
   /** The configured features whose inputs are there; the others, with the reason, in skipped. */
