@@ -180,47 +180,10 @@ final class Features {
     if (features.contains(Feature.WEB_SHARE)) {
       Schemas.require(usedInvoices, "used invoices", CHANNEL);
     }
-    Dataset<Row> lines = withMargin(usedInvoices, products);
-    Column cents =
-        col(QUANTITY).cast("long").multiply(round(col(UNIT_PRICE).multiply(100)).cast("long"));
-    Dataset<Row> invoices =
-        lines
-            .groupBy(col(CUSTOMER_ID), col(INVOICE_ID))
-            .agg(
-                min(to_date(col(INVOICE_TS))).as(DAY),
-                max(col(QUANTITY).gt(0)).as(PURCHASE),
-                sum(cents).as(CENTS),
-                sum(col(MARGIN_CENTS)).as(MARGIN_CENTS),
-                max(isWeb(usedInvoices)).as(WEB));
-    Column purchase = col(PURCHASE);
-    List<Column> aggregates = new ArrayList<>();
-    aggregates.add(max(when(purchase, col(DAY))).as(LAST));
-    aggregates.add(count(when(purchase, lit(1))).as(FREQUENCY));
-    aggregates.add(min(when(purchase, col(DAY))).as(FIRST));
-    aggregates.add(sum(col(CENTS)).as(CENTS));
-    aggregates.add(sum(col(MARGIN_CENTS)).as(MARGIN_CENTS));
-    aggregates.add(count(when(purchase.and(col(WEB)), lit(1))).as(WEB_INVOICES));
-    if (features.contains(Feature.MEDIAN_INTERVAL)) {
-      aggregates.add(array_sort(collect_set(when(purchase, unix_date(col(DAY))))).as(DAYS));
-    }
+    boolean withGaps = features.contains(Feature.MEDIAN_INTERVAL);
     Dataset<Row> customers =
-        invoices
-            .groupBy(col(CUSTOMER_ID))
-            .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
-            .where(col(FREQUENCY).gt(0));
-    Column asOfDate = lit(Date.valueOf(asOf));
-    Column months = greatest(col(TENURE_DAYS), lit(MONTH_DAYS)).divide(MONTH_DAYS);
-    customers =
-        customers
-            .withColumn(RECENCY_DAYS, datediff(asOfDate, col(LAST)))
-            .withColumn(TENURE_DAYS, datediff(asOfDate, col(FIRST)))
-            .withColumn(MONETARY, col(CENTS).divide(100))
-            .withColumn(PURCHASES_PER_MONTH, col(FREQUENCY).divide(months))
-            .withColumn(SPEND_PER_MONTH, col(MONETARY).divide(months))
-            .withColumn(AVERAGE_ORDER_VALUE, col(MONETARY).divide(col(FREQUENCY)))
-            .withColumn(MARGIN, col(MARGIN_CENTS).divide(100))
-            .withColumn(WEB_SHARE, col(WEB_INVOICES).divide(col(FREQUENCY)));
-    if (features.contains(Feature.MEDIAN_INTERVAL)) {
+        measures(perCustomer(perInvoice(withMargin(usedInvoices, products)), withGaps), asOf);
+    if (withGaps) {
       customers =
           customers
               .withColumn(GAPS, when(size(col(DAYS)).geq(2), sortedGaps()))
@@ -249,6 +212,57 @@ final class Features {
       out = out.withColumn(transformed(f), transform(f).apply(col(column(f))));
     }
     return out;
+  }
+
+  /** Per customer and invoice: its day, whether it has a purchase line, net cents and margin. */
+  private static Dataset<Row> perInvoice(Dataset<Row> lines) {
+    Column cents =
+        col(QUANTITY).cast("long").multiply(round(col(UNIT_PRICE).multiply(100)).cast("long"));
+    return lines
+        .groupBy(col(CUSTOMER_ID), col(INVOICE_ID))
+        .agg(
+            min(to_date(col(INVOICE_TS))).as(DAY),
+            max(col(QUANTITY).gt(0)).as(PURCHASE),
+            sum(cents).as(CENTS),
+            sum(col(MARGIN_CENTS)).as(MARGIN_CENTS),
+            max(isWeb(lines)).as(WEB));
+  }
+
+  /**
+   * Per customer with a purchase invoice: first and last purchase day, purchase invoices, net cents
+   * and margin, web purchase invoices and, with gaps, the sorted distinct purchase days.
+   */
+  private static Dataset<Row> perCustomer(Dataset<Row> invoices, boolean withGaps) {
+    Column purchase = col(PURCHASE);
+    List<Column> aggregates = new ArrayList<>();
+    aggregates.add(max(when(purchase, col(DAY))).as(LAST));
+    aggregates.add(count(when(purchase, lit(1))).as(FREQUENCY));
+    aggregates.add(min(when(purchase, col(DAY))).as(FIRST));
+    aggregates.add(sum(col(CENTS)).as(CENTS));
+    aggregates.add(sum(col(MARGIN_CENTS)).as(MARGIN_CENTS));
+    aggregates.add(count(when(purchase.and(col(WEB)), lit(1))).as(WEB_INVOICES));
+    if (withGaps) {
+      aggregates.add(array_sort(collect_set(when(purchase, unix_date(col(DAY))))).as(DAYS));
+    }
+    return invoices
+        .groupBy(col(CUSTOMER_ID))
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+        .where(col(FREQUENCY).gt(0));
+  }
+
+  /** The measures in original units from a customer's totals. */
+  private static Dataset<Row> measures(Dataset<Row> customers, LocalDate asOf) {
+    Column asOfDate = lit(Date.valueOf(asOf));
+    Column months = greatest(col(TENURE_DAYS), lit(MONTH_DAYS)).divide(MONTH_DAYS);
+    return customers
+        .withColumn(RECENCY_DAYS, datediff(asOfDate, col(LAST)))
+        .withColumn(TENURE_DAYS, datediff(asOfDate, col(FIRST)))
+        .withColumn(MONETARY, col(CENTS).divide(100))
+        .withColumn(PURCHASES_PER_MONTH, col(FREQUENCY).divide(months))
+        .withColumn(SPEND_PER_MONTH, col(MONETARY).divide(months))
+        .withColumn(AVERAGE_ORDER_VALUE, col(MONETARY).divide(col(FREQUENCY)))
+        .withColumn(MARGIN, col(MARGIN_CENTS).divide(100))
+        .withColumn(WEB_SHARE, col(WEB_INVOICES).divide(col(FREQUENCY)));
   }
 
   private static Column isWeb(Dataset<Row> lines) {
