@@ -99,7 +99,7 @@ public final class ClustersStage {
             s.fixedK().isPresent() ? "fixed" : "auto",
             silhouette,
             s.fixedK().isPresent() ? List.of() : candidates,
-            fit.withinSumOfSquares(),
+            stats.withinSumOfSquares(),
             fit.iterations(),
             s.seed());
     Dataset<Row> profiles = Profiles.table(assigned.sparkSession(), m, stats, clusters, quality);

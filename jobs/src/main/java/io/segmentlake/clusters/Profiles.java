@@ -3,18 +3,21 @@ package io.segmentlake.clusters;
 import static io.segmentlake.clusters.ClusterColumns.CLUSTER_ID;
 import static io.segmentlake.clusters.ClusterColumns.CLUSTER_NAME;
 import static io.segmentlake.clusters.ClusterColumns.CUSTOMERS;
+import static io.segmentlake.clusters.ClusterColumns.DISTANCE;
 import static io.segmentlake.clusters.ClusterColumns.INDEX;
 import static io.segmentlake.clusters.ClusterColumns.RFM_COUNTERPART;
 import static io.segmentlake.clusters.ClusterColumns.SHARE;
 import static io.segmentlake.clusters.ClusterColumns.average;
 import static io.segmentlake.clusters.ClusterColumns.centroid;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 
 import io.segmentlake.config.ClusterSettings;
 import io.segmentlake.config.ClusterSettings.Feature;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -140,29 +143,47 @@ final class Profiles {
   }
 
   /**
-   * Customers and the mean of every feature (original units) per cluster index, in one pass; a
-   * cluster no customer is nearest to has 0 customers and NaN means.
+   * Customers, the mean of every feature (original units) and the sum of squared distances per
+   * cluster index, in one pass; a cluster no customer is nearest to has 0 customers and NaN means.
+   * The sums are exact decimals (values rounded to 1e-12), so they do not depend on the order in
+   * which partitions are added up: the same customers give the same figures to the last bit.
    */
   static Stats stats(Dataset<Row> assigned, List<Feature> features, int k) {
-    Column[] aggregates =
-        features.stream().map(f -> avg(col(Features.column(f)))).toArray(Column[]::new);
+    List<Column> aggregates = new ArrayList<>();
+    aggregates.add(exactSum(col(DISTANCE).multiply(col(DISTANCE))));
+    features.forEach(f -> aggregates.add(exactSum(col(Features.column(f)))));
     long[] sizes = new long[k];
     double[][] averages = new double[k][features.size()];
     for (double[] a : averages) {
       Arrays.fill(a, Double.NaN);
     }
-    for (Row r : assigned.groupBy(col(INDEX)).agg(count(lit(1)), aggregates).collectAsList()) {
+    BigDecimal squares = BigDecimal.ZERO;
+    for (Row r :
+        assigned
+            .groupBy(col(INDEX))
+            .agg(count(lit(1)), aggregates.toArray(Column[]::new))
+            .collectAsList()) {
       int i = r.getInt(0);
       sizes[i] = r.getLong(1);
+      squares = squares.add(r.getDecimal(2));
+      BigDecimal n = BigDecimal.valueOf(sizes[i]);
       for (int j = 0; j < features.size(); j++) {
-        averages[i][j] = r.getDouble(j + 2);
+        averages[i][j] = r.getDecimal(j + 3).divide(n, MathContext.DECIMAL128).doubleValue();
       }
     }
-    return new Stats(features, sizes, averages);
+    return new Stats(features, sizes, averages, squares.doubleValue());
   }
 
-  /** Customers and the means of the described features (in their order) per cluster index. */
-  record Stats(List<Feature> described, long[] sizes, double[][] averages) {
+  private static Column exactSum(Column x) {
+    return sum(x.cast(DataTypes.createDecimalType(38, 12)));
+  }
+
+  /**
+   * Customers, the means of the described features (in their order) per cluster index, and the
+   * within-cluster sum of squared distances.
+   */
+  record Stats(
+      List<Feature> described, long[] sizes, double[][] averages, double withinSumOfSquares) {
     /** Cluster i's means by feature. */
     Map<Feature, Double> averages(int i) {
       Map<Feature, Double> out = new EnumMap<>(Feature.class);
