@@ -34,7 +34,7 @@ public final class Main implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "COMMAND",
-      description = "run | rfm | loyalty | clusters | predict | generate | validate | …")
+      description = "run | rfm | loyalty | clusters | predict | reports | generate | validate")
   String command;
 
   @Option(
@@ -122,16 +122,9 @@ public final class Main implements Callable<Integer> {
     Settings settings = Settings.from(ConfigLoader.load(Optional.ofNullable(config), all));
     LocalDate date = asOfDate(settings);
     return switch (command) {
-      case "run", "rfm", "loyalty", "clusters", "predict" ->
-          new StageJob(settings, date, command).run();
       case "generate" -> GenerateJob.run(settings);
       case "validate" -> ValidateJob.run(settings, date);
-      default ->
-          throw JobFailure.usage(
-              "command '"
-                  + command
-                  + "' is not available yet; available: run, rfm, loyalty, clusters, predict,"
-                  + " generate, validate");
+      default -> new StageJob(settings, date, command).run();
     };
   }
 

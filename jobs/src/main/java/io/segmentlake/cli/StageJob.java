@@ -1,5 +1,6 @@
 package io.segmentlake.cli;
 
+import io.segmentlake.JobFailure;
 import io.segmentlake.clusters.ClustersStage;
 import io.segmentlake.config.ClusterSettings;
 import io.segmentlake.config.Settings;
@@ -9,6 +10,7 @@ import io.segmentlake.lake.RunLog;
 import io.segmentlake.loyalty.LoyaltyStage;
 import io.segmentlake.predict.PredictStage;
 import io.segmentlake.quality.Quarantine;
+import io.segmentlake.reports.ReportsStage;
 import io.segmentlake.rfm.RfmStage;
 import java.lang.management.ManagementFactory;
 import java.time.LocalDate;
@@ -20,27 +22,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The stage commands, `rfm`, `loyalty` and `predict`, and `run` with every stage this build has:
- * ingest, the stages, publish, mark. Within one application a stage uses what the stage before it
- * still holds; run alone, it reads what the earlier stage published.
+ * The stage commands, `rfm`, `loyalty`, `clusters`, `predict` and `reports`, and `run` with every
+ * stage: ingest, the stages, publish, mark. Within one application a stage uses what the stage
+ * before it still holds; run alone, it reads what the earlier stage published.
  */
 final class StageJob {
-  /** Stages of the full pipeline that this build does not have yet; `run` reports them. */
-  private static final List<String> NOT_YET = List.of("reports");
-
   /** The stages each command runs, in order. */
   private static final Map<String, List<String>> STAGES =
       Map.of(
-          "run", List.of("rfm", "loyalty", "clusters", "predict"),
+          "run", List.of("rfm", "loyalty", "clusters", "predict", "reports"),
           "rfm", List.of("rfm"),
           "loyalty", List.of("loyalty"),
           "clusters", List.of("clusters"),
-          "predict", List.of("predict"));
+          "predict", List.of("predict"),
+          "reports", List.of("reports"));
 
   private static final List<String> OPTIONAL_TABLES =
       List.of("products", "customers", "interactions");
@@ -103,8 +104,12 @@ final class StageJob {
 
   /** Ingests, applies the gates, runs the stages and writes every table to staging. */
   private void stageTables(SparkSession spark, Publisher publisher) {
-    Ingest invoices = ingest(Ingest.invoices(spark, settings, asOf, progress));
     List<String> stages = STAGES.get(command);
+    // Every stage but reports reads the invoices; reports reads what the stages wrote.
+    Ingest invoices =
+        stages.equals(List.of("reports"))
+            ? null
+            : ingest(Ingest.invoices(spark, settings, asOf, progress));
     Optional<RfmStage.Result> rfm =
         stages.contains("rfm") ? Optional.of(rfm(invoices, publisher)) : Optional.empty();
     Optional<LoyaltyStage.Result> loyalty =
@@ -118,6 +123,9 @@ final class StageJob {
     loyalty.ifPresent(l -> l.release().run());
     if (stages.contains("predict")) {
       predict(invoices, publisher);
+    }
+    if (stages.contains("reports")) {
+      reports(spark, publisher);
     }
 
     progress.start();
@@ -134,10 +142,6 @@ final class StageJob {
               in.counts().quarantinedTotal()));
     }
     ingested.forEach(Ingest::release);
-    if (command.equals("run")) {
-      manifest.put("stages_not_available", NOT_YET);
-      Progress.log("run: stages not available in this build yet: " + NOT_YET);
-    }
   }
 
   private RfmStage.Result rfm(Ingest invoices, Publisher publisher) {
@@ -231,6 +235,63 @@ final class StageJob {
                 + " customers; "
                 + clusters.description()
                 + (previous.isPresent() ? " (" + previous.get().getKey() + ")" : " (first run)")));
+  }
+
+  /**
+   * The segment tables from this run's stage tables (staged) or, for a stage this command did not
+   * run, the ones published for the date; rfm_scores is required.
+   */
+  private void reports(SparkSession spark, Publisher publisher) {
+    Optional<Dataset<Row>> customers = optional(spark, "customers");
+    progress.start();
+    LakeReader lake = new LakeReader(spark);
+    String out = settings.outputRoot();
+    Function<String, Optional<Dataset<Row>>> table =
+        t -> publisher.staged(t).or(() -> lake.partition(out, t, asOf));
+    Dataset<Row> rfm =
+        table
+            .apply("rfm_scores")
+            .orElseThrow(
+                () ->
+                    JobFailure.inputRejected(
+                        "reports: no rfm_scores for "
+                            + asOf
+                            + " under "
+                            + out
+                            + "; run `rfm` (or `run`) for that date first"));
+    var previous = lake.latestBefore(out, "customer_segments", asOf);
+    ReportsStage.Result reports =
+        ReportsStage.run(
+            new ReportsStage.Inputs(
+                rfm,
+                table.apply("loyalty_points"),
+                table.apply("customer_clusters"),
+                table.apply("customer_predictions"),
+                customers,
+                previous),
+            asOf,
+            settings.reports());
+    reports
+        .tables()
+        .forEach(
+            (name, rows) ->
+                manifest.table(
+                    name,
+                    publisher.stage(
+                        name, rows, name.equals("customer_segments") ? reports.customers() : 1)));
+    manifest.put("reports", reports.summary());
+    reports.release().run();
+    Object missing = reports.summary().get("sources_missing");
+    manifest.stage(
+        "reports",
+        progress.done(
+            "reports",
+            Progress.n(reports.customers())
+                + " customers in customer_segments"
+                + (((List<?>) missing).isEmpty() ? "" : "; without " + missing)
+                + (previous.isPresent()
+                    ? "; migration since " + previous.get().getKey()
+                    : "; first run (no migration yet)")));
   }
 
   /** An optional input table, ingested once per run (empty when it is not there). */

@@ -86,6 +86,11 @@ final class Keys {
         : Optional.of(wrap(path, () -> c.getDoubleList(path)));
   }
 
+  static List<Integer> ints(Config c, String path) {
+    requireSet(c, path);
+    return wrap(path, () -> c.getIntList(path));
+  }
+
   static List<String> strings(Config c, String path) {
     requireSet(c, path);
     return wrap(path, () -> c.getStringList(path));

@@ -19,6 +19,7 @@ public record Settings(
     LoyaltySettings loyalty,
     ClusterSettings clusters,
     PredictSettings predict,
+    ReportSettings reports,
     GenerateSettings generate,
     Config source) {
 
@@ -49,6 +50,7 @@ public record Settings(
         LoyaltySettings.from(c),
         ClusterSettings.from(c),
         PredictSettings.from(c),
+        ReportSettings.from(c),
         GenerateSettings.from(c, inputRoot),
         c);
   }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -68,6 +69,12 @@ public final class Publisher {
       throw JobFailure.publishFailed(
           "could not write table '" + table + "' to " + target + ": " + rootCause(e), e);
     }
+  }
+
+  /** A table this run has staged for the date, read back from staging. */
+  public Optional<Dataset<Row>> staged(String table) {
+    return Optional.ofNullable(staged.get(table + "/" + partition))
+        .map(p -> spark.read().parquet(p.toString()));
   }
 
   /** Swaps every staged table's partition into place; on failure puts back what it moved. */

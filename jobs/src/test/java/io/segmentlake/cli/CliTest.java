@@ -112,7 +112,6 @@ class CliTest {
     assertThat(cli(out, "rfm", "--set", "rfm.binz=3")).isEqualTo(2);
     assertThat(cli(out, "rfm", "--as-of", "31/12/2025")).isEqualTo(2);
     assertThat(cli(out, "rfm", "--config", out.resolve("missing.conf").toString())).isEqualTo(2);
-    assertThat(cli(out, "reports")).isEqualTo(2);
   }
 
   @Test

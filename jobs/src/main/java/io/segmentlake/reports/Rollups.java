@@ -1,0 +1,270 @@
+package io.segmentlake.reports;
+
+import static io.segmentlake.reports.ReportColumns.ACQUISITION_CHANNEL;
+import static io.segmentlake.reports.ReportColumns.AVERAGE_CLV;
+import static io.segmentlake.reports.ReportColumns.CHURN_RISK;
+import static io.segmentlake.reports.ReportColumns.CLUSTER_NAME;
+import static io.segmentlake.reports.ReportColumns.CLV_HORIZON_DAYS;
+import static io.segmentlake.reports.ReportColumns.CUSTOMERS;
+import static io.segmentlake.reports.ReportColumns.CUSTOMER_TYPE;
+import static io.segmentlake.reports.ReportColumns.DIMENSION;
+import static io.segmentlake.reports.ReportColumns.FREQUENCY;
+import static io.segmentlake.reports.ReportColumns.MONETARY;
+import static io.segmentlake.reports.ReportColumns.RECENCY_DAYS;
+import static io.segmentlake.reports.ReportColumns.REGION;
+import static io.segmentlake.reports.ReportColumns.REVENUE;
+import static io.segmentlake.reports.ReportColumns.REVENUE_SHARE;
+import static io.segmentlake.reports.ReportColumns.RFM_SEGMENT;
+import static io.segmentlake.reports.ReportColumns.SALES_REP_ID;
+import static io.segmentlake.reports.ReportColumns.SHARE;
+import static io.segmentlake.reports.ReportColumns.TIER;
+import static io.segmentlake.reports.ReportColumns.UNASSIGNED;
+import static io.segmentlake.reports.ReportColumns.UNKNOWN;
+import static io.segmentlake.reports.ReportColumns.VALUE;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_entries;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The dashboard tables aggregated from customer_segments: segment_summary (per dimension and
+ * value), sales_rep_performance (per sales rep) and channel_effectiveness (per acquisition channel,
+ * the Pareto view). Revenue is the customers' net monetary value of the RFM window; CLV is the
+ * longest horizon's.
+ */
+final class Rollups {
+  /** The dimensions of segment_summary and the customer_segments column of each. */
+  static final Map<String, String> DIMENSIONS = new LinkedHashMap<>();
+
+  static {
+    DIMENSIONS.put("rfm_segment", RFM_SEGMENT);
+    DIMENSIONS.put("tier", TIER);
+    DIMENSIONS.put("cluster", CLUSTER_NAME);
+    DIMENSIONS.put("churn_risk", CHURN_RISK);
+    DIMENSIONS.put("region", REGION);
+    DIMENSIONS.put("customer_type", CUSTOMER_TYPE);
+  }
+
+  /** Relative rank error of the medians (percentile_approx accuracy 10 000). */
+  private static final int MEDIAN_ACCURACY = 10_000;
+
+  private Rollups() {}
+
+  /** The CLV column of the longest horizon in customer_segments, with its days. */
+  record Clv(String column, int days) {
+    static Optional<Clv> of(Dataset<Row> segments) {
+      return Arrays.stream(segments.columns())
+          .filter(c -> c.matches("clv_\\d+d"))
+          .map(c -> new Clv(c, Integer.parseInt(c.substring(4, c.length() - 1))))
+          .max((a, b) -> Integer.compare(a.days(), b.days()));
+    }
+  }
+
+  /**
+   * One row per dimension and value: customers, share, revenue and its share, average and median
+   * R/F/M, average CLV. A null value (e.g. no region) counts as "unknown"; a dimension whose stage
+   * has not run is left out.
+   */
+  static Dataset<Row> segmentSummary(Dataset<Row> segments, Optional<Clv> clv) {
+    List<String> present = Arrays.asList(segments.columns());
+    Column[] entries =
+        DIMENSIONS.entrySet().stream()
+            .filter(e -> present.contains(e.getValue()))
+            .map(
+                e ->
+                    struct(
+                        lit(e.getKey()).as(DIMENSION),
+                        coalesce(col(e.getValue()).cast("string"), lit(UNKNOWN)).as(VALUE)))
+            .toArray(Column[]::new);
+    Dataset<Row> long_ =
+        segments
+            .withColumn("_entry", explode(array(entries)))
+            .select(
+                col("_entry." + DIMENSION).as(DIMENSION),
+                col("_entry." + VALUE).as(VALUE),
+                col(RECENCY_DAYS),
+                col(FREQUENCY),
+                col(MONETARY),
+                clvOf(clv));
+    WindowSpec byDimension = Window.partitionBy(DIMENSION);
+    return long_
+        .groupBy(DIMENSION, VALUE)
+        .agg(
+            count(lit(1)).as(CUSTOMERS),
+            money(sum(col(MONETARY))).as(REVENUE),
+            avg(col(RECENCY_DAYS)).as("average_recency_days"),
+            median(col(RECENCY_DAYS)).as("median_recency_days"),
+            avg(col(FREQUENCY)).as("average_frequency"),
+            median(col(FREQUENCY)).as("median_frequency"),
+            money(avg(col(MONETARY))).as("average_monetary"),
+            money(median(col(MONETARY).cast("double"))).as("median_monetary"),
+            money(avg(col(AVERAGE_CLV))).as(AVERAGE_CLV))
+        .withColumn(SHARE, ratio(col(CUSTOMERS), sum(col(CUSTOMERS)).over(byDimension)))
+        .withColumn(REVENUE_SHARE, ratio(col(REVENUE), sum(col(REVENUE)).over(byDimension)))
+        .withColumn(CLV_HORIZON_DAYS, horizon(clv))
+        .select(
+            col(DIMENSION),
+            col(VALUE),
+            col(CUSTOMERS),
+            col(SHARE),
+            col(REVENUE),
+            col(REVENUE_SHARE),
+            col("average_recency_days"),
+            col("median_recency_days"),
+            col("average_frequency"),
+            col("median_frequency"),
+            col("average_monetary"),
+            col("median_monetary"),
+            col(AVERAGE_CLV),
+            col(CLV_HORIZON_DAYS))
+        .orderBy(col(DIMENSION), col(CUSTOMERS).desc(), col(VALUE));
+  }
+
+  /**
+   * One row per sales rep (customers without one: "unassigned"): customers, revenue and its share,
+   * the champions and customers at risk (by churn_risk) with their shares, average CLV and the
+   * segment mix (segment → customers).
+   */
+  static Dataset<Row> salesReps(
+      Dataset<Row> segments, Optional<Clv> clv, String champions, List<String> atRisk) {
+    boolean withRisk = Arrays.asList(segments.columns()).contains(CHURN_RISK);
+    Column risky =
+        withRisk
+            ? when(col(CHURN_RISK).isin(atRisk.toArray()), 1).otherwise(0)
+            : lit(null).cast("int");
+    Dataset<Row> bySegment =
+        segments
+            .select(
+                coalesce(col(SALES_REP_ID), lit(UNASSIGNED)).as(SALES_REP_ID),
+                coalesce(col(RFM_SEGMENT), lit(UNKNOWN)).as(RFM_SEGMENT),
+                col(MONETARY),
+                risky.as("_at_risk"),
+                clvOf(clv))
+            .groupBy(SALES_REP_ID, RFM_SEGMENT)
+            .agg(
+                count(lit(1)).as(CUSTOMERS),
+                sum(col(MONETARY)).as(REVENUE),
+                sum(col("_at_risk")).as("_at_risk"),
+                sum(col(AVERAGE_CLV)).as("_clv"),
+                count(col(AVERAGE_CLV)).as("_clv_customers"));
+    WindowSpec all = Window.partitionBy(lit(1));
+    return bySegment
+        .groupBy(SALES_REP_ID)
+        .agg(
+            sum(col(CUSTOMERS)).as(CUSTOMERS),
+            money(sum(col(REVENUE))).as(REVENUE),
+            sum(when(col(RFM_SEGMENT).equalTo(champions), col(CUSTOMERS)).otherwise(0))
+                .as("champions"),
+            sum(col("_at_risk")).as("customers_at_risk"),
+            money(ratio(sum(col("_clv")), sum(col("_clv_customers")))).as(AVERAGE_CLV),
+            map_from_entries(array_sort(collect_list(struct(col(RFM_SEGMENT), col(CUSTOMERS)))))
+                .as("segment_mix"))
+        .withColumn(REVENUE_SHARE, ratio(col(REVENUE), sum(col(REVENUE)).over(all)))
+        .withColumn("champions_share", ratio(col("champions"), col(CUSTOMERS)))
+        .withColumn("at_risk_share", ratio(col("customers_at_risk"), col(CUSTOMERS)))
+        .withColumn(CLV_HORIZON_DAYS, horizon(clv))
+        .select(
+            col(SALES_REP_ID),
+            col(CUSTOMERS),
+            col(REVENUE),
+            col(REVENUE_SHARE),
+            col("champions"),
+            col("champions_share"),
+            col("customers_at_risk"),
+            col("at_risk_share"),
+            col(AVERAGE_CLV),
+            col(CLV_HORIZON_DAYS),
+            col("segment_mix"))
+        .orderBy(col(REVENUE).desc(), col(SALES_REP_ID));
+  }
+
+  /**
+   * One row per acquisition channel (unknown: "unknown"), by revenue from the highest: customers,
+   * revenue, average CLV, their shares, and the cumulative shares down to this channel (Pareto).
+   */
+  static Dataset<Row> channels(Dataset<Row> segments, Optional<Clv> clv) {
+    WindowSpec all = Window.partitionBy(lit(1));
+    WindowSpec ranked =
+        Window.partitionBy(lit(1)).orderBy(col(REVENUE).desc(), col(ACQUISITION_CHANNEL));
+    WindowSpec upToHere = ranked.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    return segments
+        .select(
+            coalesce(col(ACQUISITION_CHANNEL), lit(UNKNOWN)).as(ACQUISITION_CHANNEL),
+            col(MONETARY),
+            clvOf(clv))
+        .groupBy(ACQUISITION_CHANNEL)
+        .agg(
+            count(lit(1)).as(CUSTOMERS),
+            money(sum(col(MONETARY))).as(REVENUE),
+            money(avg(col(AVERAGE_CLV))).as(AVERAGE_CLV))
+        .withColumn("revenue_rank", row_number().over(ranked))
+        .withColumn("customer_share", ratio(col(CUSTOMERS), sum(col(CUSTOMERS)).over(all)))
+        .withColumn(REVENUE_SHARE, ratio(col(REVENUE), sum(col(REVENUE)).over(all)))
+        .withColumn(
+            "cumulative_customer_share",
+            ratio(sum(col(CUSTOMERS)).over(upToHere), sum(col(CUSTOMERS)).over(all)))
+        .withColumn(
+            "cumulative_revenue_share",
+            ratio(sum(col(REVENUE)).over(upToHere), sum(col(REVENUE)).over(all)))
+        .withColumn(CLV_HORIZON_DAYS, horizon(clv))
+        .select(
+            col(ACQUISITION_CHANNEL),
+            col("revenue_rank"),
+            col(CUSTOMERS),
+            col("customer_share"),
+            col(REVENUE),
+            col(REVENUE_SHARE),
+            col("cumulative_customer_share"),
+            col("cumulative_revenue_share"),
+            col(AVERAGE_CLV),
+            col(CLV_HORIZON_DAYS))
+        .orderBy(col("revenue_rank"));
+  }
+
+  /** a / b as a double; null when b is 0 or null. */
+  static Column ratio(Column a, Column b) {
+    return when(b.notEqual(0), a.cast("double").divide(b.cast("double")));
+  }
+
+  /** Money as decimal(18,2). */
+  static Column money(Column c) {
+    return c.cast(DataTypes.createDecimalType(18, 2));
+  }
+
+  private static Column median(Column c) {
+    return percentile_approx(c, lit(0.5), lit(MEDIAN_ACCURACY));
+  }
+
+  private static Column clvOf(Optional<Clv> clv) {
+    return clv.map(c -> col(c.column()))
+        .orElse(lit(null).cast(DataTypes.createDecimalType(18, 2)))
+        .as(AVERAGE_CLV);
+  }
+
+  private static Column horizon(Optional<Clv> clv) {
+    return clv.map(c -> lit(c.days())).orElse(lit(null)).cast("int");
+  }
+}
