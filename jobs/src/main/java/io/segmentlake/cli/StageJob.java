@@ -270,7 +270,8 @@ final class StageJob {
                 customers,
                 previous),
             asOf,
-            settings.reports());
+            settings.reports(),
+            PredictStage.scoreColumns(settings.predict()));
     reports
         .tables()
         .forEach(

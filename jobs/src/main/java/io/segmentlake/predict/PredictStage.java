@@ -44,6 +44,23 @@ public final class PredictStage {
       String description,
       Runnable release) {}
 
+  /**
+   * The per-customer scores of customer_predictions for these settings, in order (without the model
+   * inputs x, t_x, T): what customer_segments carries of the predictions.
+   */
+  public static StructType scoreColumns(PredictSettings s) {
+    StructType t = new StructType().add(PredictColumns.P_ALIVE, DataTypes.DoubleType);
+    for (int h : s.horizonsDays()) {
+      t = t.add(PredictColumns.expectedPurchases(h), DataTypes.DoubleType);
+    }
+    t = t.add(PredictColumns.noPurchase(s.noPurchaseDays()), DataTypes.DoubleType);
+    t = t.add(PredictColumns.EXPECTED_AVG_SPEND, DataTypes.createDecimalType(18, 2));
+    for (int h : s.horizonsDays()) {
+      t = t.add(PredictColumns.clv(h), DataTypes.createDecimalType(18, 2));
+    }
+    return t.add(PredictColumns.CHURN_RISK, DataTypes.StringType);
+  }
+
   /** Fits both models on the purchases up to the as-of date and scores every customer. */
   public static Result run(Dataset<Row> usedInvoices, LocalDate asOf, PredictSettings s) {
     Dataset<Row> days =

@@ -19,81 +19,63 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * customer_segments, the wide BI table: one row per scored customer with the RFM values, scores and
- * segment, the loyalty points, tier and special groups, the cluster, the predictions, and the
- * customer attributes to slice by. Columns of a stage that has not run (or, for the attributes, of
- * a missing customers input) are left out.
+ * customer_segments, the wide BI table: one row per customer of rfm_scores or loyalty_points with
+ * the RFM values, scores and segment, the loyalty points, tier and special groups, the cluster, the
+ * predictions, and the customer attributes to slice by. The schema is the same whichever stages ran
+ * (a reader of several dates, or a catalog table, sees one schema): what a stage or input that is
+ * missing would add is null.
  */
 final class CustomerSegments {
-  /** The columns taken from each stage table, in order; the predictions add theirs below. */
-  static final List<String> RFM =
-      List.of(
-          "recency_days",
-          "frequency",
-          "monetary",
-          "r_score",
-          "f_score",
-          "m_score",
-          "rfm_cell",
-          "rfm_segment",
-          "first_purchase_date",
-          "last_purchase_date");
+  static final StructType RFM =
+      StructType.fromDDL(
+          "recency_days int, frequency bigint, monetary decimal(18,2), r_score int, f_score int,"
+              + " m_score int, rfm_cell string, rfm_segment string, first_purchase_date date,"
+              + " last_purchase_date date");
 
-  static final List<String> LOYALTY =
-      List.of(
-          "points",
-          "tier",
-          "previous_tier",
-          "tier_change",
-          "points_to_next_tier",
-          ReportColumns.SPECIAL_GROUPS);
+  static final StructType LOYALTY =
+      StructType.fromDDL(
+          "points decimal(18,2), tier string, previous_tier string, tier_change string,"
+              + " points_to_next_tier decimal(18,2), special_groups array<string>");
 
-  static final List<String> CLUSTERS = List.of("cluster_id", "cluster_name");
-
-  /** Prediction columns that are not scores for BI (the model's inputs). */
-  private static final List<String> PREDICTION_INPUTS =
-      List.of(
-          CUSTOMER_ID,
-          "x",
-          "t_x",
-          "t_cal",
-          "time_unit",
-          "first_purchase_date",
-          "last_purchase_date",
-          "mean_repeat_spend");
+  static final StructType CLUSTERS = StructType.fromDDL("cluster_id int, cluster_name string");
 
   private CustomerSegments() {}
 
-  /** The wide table: the customers of rfm_scores and loyalty_points, with everything known. */
-  static Dataset<Row> build(ReportsStage.Inputs in, LocalDate asOf, List<Integer> ageBands) {
-    Dataset<Row> out = select(in.rfm(), RFM);
+  /** The wide table; predictions are the score columns that customer_predictions contributes. */
+  static Dataset<Row> build(
+      ReportsStage.Inputs in, LocalDate asOf, List<Integer> ageBands, StructType predictions) {
+    Dataset<Row> out = pick(in.rfm(), RFM);
     if (in.loyalty().isPresent()) {
-      out = out.join(select(in.loyalty().get(), LOYALTY), JoinKeys.of(CUSTOMER_ID), "full_outer");
+      out = out.join(pick(in.loyalty().get(), LOYALTY), JoinKeys.of(CUSTOMER_ID), "full_outer");
     }
     if (in.clusters().isPresent()) {
-      out = out.join(select(in.clusters().get(), CLUSTERS), JoinKeys.of(CUSTOMER_ID), "left");
+      out = out.join(pick(in.clusters().get(), CLUSTERS), JoinKeys.of(CUSTOMER_ID), "left");
     }
     if (in.predictions().isPresent()) {
-      Dataset<Row> p = in.predictions().get();
-      List<String> scores =
-          Arrays.stream(p.columns()).filter(c -> !PREDICTION_INPUTS.contains(c)).toList();
-      out = out.join(select(p, scores), JoinKeys.of(CUSTOMER_ID), "left");
+      out = out.join(pick(in.predictions().get(), predictions), JoinKeys.of(CUSTOMER_ID), "left");
     }
     if (in.customers().isPresent()) {
       out =
           out.join(
               attributes(in.customers().get(), asOf, ageBands), JoinKeys.of(CUSTOMER_ID), "left");
     }
-    List<Column> columns = new ArrayList<>();
-    columns.add(col(CUSTOMER_ID));
-    Arrays.stream(out.columns())
-        .filter(c -> !c.equals(CUSTOMER_ID) && !List.of(ATTRIBUTES).contains(c))
-        .forEach(c -> columns.add(col(c)));
-    Arrays.stream(ATTRIBUTES)
-        .filter(Arrays.asList(out.columns())::contains)
-        .forEach(a -> columns.add(col(a)));
+    StructType attributes = new StructType();
+    for (String a : ATTRIBUTES) {
+      attributes = attributes.add(a, DataTypes.StringType);
+    }
+    List<Column> columns = new ArrayList<>(List.of(col(CUSTOMER_ID)));
+    List<String> joined = Arrays.asList(out.columns());
+    for (StructType part : List.of(RFM, LOYALTY, CLUSTERS, predictions, attributes)) {
+      for (StructField f : part.fields()) {
+        columns.add(
+            joined.contains(f.name()) ? col(f.name()) : lit(null).cast(f.dataType()).as(f.name()));
+      }
+    }
     return out.select(columns.toArray(Column[]::new));
   }
 
@@ -111,9 +93,14 @@ final class CustomerSegments {
     return when(years.isNotNull(), band);
   }
 
-  private static Dataset<Row> select(Dataset<Row> table, List<String> columns) {
+  /** customer_id and the fields, cast to their types (null when the table lacks one). */
+  private static Dataset<Row> pick(Dataset<Row> table, StructType fields) {
+    List<String> present = Arrays.asList(table.columns());
     List<Column> out = new ArrayList<>(List.of(col(CUSTOMER_ID)));
-    columns.stream().filter(c -> !c.equals(CUSTOMER_ID)).forEach(c -> out.add(col(c)));
+    for (StructField f : fields.fields()) {
+      Column c = present.contains(f.name()) ? col(f.name()) : lit(null);
+      out.add(c.cast(f.dataType()).as(f.name()));
+    }
     return table.select(out.toArray(Column[]::new));
   }
 

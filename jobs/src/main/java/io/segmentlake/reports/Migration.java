@@ -46,13 +46,15 @@ final class Migration {
 
   private Migration() {}
 
-  /** The migration table; previous is the latest earlier customer_segments with its date. */
+  /**
+   * The migration table (tiers too when this run has them); previous is the latest earlier
+   * customer_segments with its date.
+   */
   static Dataset<Row> table(
-      Dataset<Row> segments, Optional<Map.Entry<LocalDate, Dataset<Row>>> previous) {
-    List<String> dimensions =
-        List.of(RFM_SEGMENT, TIER).stream()
-            .filter(Arrays.asList(segments.columns())::contains)
-            .toList();
+      Dataset<Row> segments,
+      Optional<Map.Entry<LocalDate, Dataset<Row>>> previous,
+      boolean withTiers) {
+    List<String> dimensions = withTiers ? List.of(RFM_SEGMENT, TIER) : List.of(RFM_SEGMENT);
     List<Column> current = new ArrayList<>(List.of(col(CUSTOMER_ID), lit(true).as(IN_CURRENT)));
     dimensions.forEach(d -> current.add(col(d)));
     Dataset<Row> joined = segments.select(current.toArray(Column[]::new));

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -39,16 +40,38 @@ public final class ReportsStage {
       Map<String, Object> summary,
       Runnable release) {}
 
-  /** Builds every segment table. */
-  public static Result run(Inputs in, LocalDate asOf, ReportSettings s) {
+  /**
+   * Builds every segment table; predictionColumns are the score columns customer_segments takes
+   * from customer_predictions (null when it is missing).
+   */
+  public static Result run(
+      Inputs in, LocalDate asOf, ReportSettings s, StructType predictionColumns) {
     Dataset<Row> segments =
-        CustomerSegments.build(in, asOf, s.ageBands()).persist(StorageLevel.MEMORY_AND_DISK());
+        CustomerSegments.build(in, asOf, s.ageBands(), predictionColumns)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     long customers = segments.count();
-    Optional<Rollups.Clv> clv = Rollups.Clv.of(segments);
+    Optional<Rollups.Clv> clv =
+        in.predictions().isPresent() ? Rollups.Clv.of(segments) : Optional.empty();
+    Map<String, String> dimensions = new LinkedHashMap<>(Rollups.DIMENSIONS);
+    if (in.loyalty().isEmpty()) {
+      dimensions.remove("tier");
+    }
+    if (in.clusters().isEmpty()) {
+      dimensions.remove("cluster");
+    }
+    if (in.predictions().isEmpty()) {
+      dimensions.remove("churn_risk");
+    }
+    if (in.customers().isEmpty()) {
+      dimensions.remove("region");
+      dimensions.remove("customer_type");
+    }
     Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
     tables.put("customer_segments", segments);
-    tables.put("segment_summary", Rollups.segmentSummary(segments, clv));
-    tables.put("segment_migration", Migration.table(segments, in.previousSegments()));
+    tables.put("segment_summary", Rollups.segmentSummary(segments, clv, dimensions));
+    tables.put(
+        "segment_migration",
+        Migration.table(segments, in.previousSegments(), dimensions.containsKey("tier")));
     Map<String, String> leftOut = new LinkedHashMap<>();
     if (in.customers().isPresent()) {
       tables.put(

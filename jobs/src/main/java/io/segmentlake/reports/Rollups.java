@@ -88,11 +88,10 @@ final class Rollups {
    * R/F/M, average CLV. A null value (e.g. no region) counts as "unknown"; a dimension whose stage
    * has not run is left out.
    */
-  static Dataset<Row> segmentSummary(Dataset<Row> segments, Optional<Clv> clv) {
-    List<String> present = Arrays.asList(segments.columns());
+  static Dataset<Row> segmentSummary(
+      Dataset<Row> segments, Optional<Clv> clv, Map<String, String> dimensions) {
     Column[] entries =
-        DIMENSIONS.entrySet().stream()
-            .filter(e -> present.contains(e.getValue()))
+        dimensions.entrySet().stream()
             .map(
                 e ->
                     struct(

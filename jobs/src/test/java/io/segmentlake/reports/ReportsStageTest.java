@@ -29,6 +29,9 @@ class ReportsStageTest {
   private static final LocalDate AS_OF = LocalDate.parse("2025-12-31");
   private static final ReportSettings SETTINGS =
       new ReportSettings(List.of(25, 35, 45, 55, 65), "Champions", List.of("high"));
+  private static final StructType PREDICTIONS =
+      StructType.fromDDL(
+          "p_alive double, clv_30d decimal(18,2), clv_365d decimal(18,2), churn_risk string");
 
   @BeforeAll
   static void spark() {
@@ -184,7 +187,8 @@ class ReportsStageTest {
             Optional.of(customers()),
             previous),
         AS_OF,
-        SETTINGS);
+        SETTINGS,
+        PREDICTIONS);
   }
 
   private static Map<String, Row> by(Dataset<Row> t, String... key) {
@@ -358,7 +362,7 @@ class ReportsStageTest {
   }
 
   @Test
-  void onlyRfmLeavesOutWhatTheOtherStagesAndInputsWouldAdd() {
+  void onlyRfmGivesTheSameSchemaWithNullsAndLeavesOutTheirDimensionsAndTables() {
     ReportsStage.Result r =
         ReportsStage.run(
             new ReportsStage.Inputs(
@@ -369,12 +373,20 @@ class ReportsStageTest {
                 Optional.empty(),
                 Optional.empty()),
             AS_OF,
-            SETTINGS);
+            SETTINGS,
+            PREDICTIONS);
     assertThat(r.tables())
         .containsOnlyKeys("customer_segments", "segment_summary", "segment_migration");
     assertThat(r.customers()).isEqualTo(4);
-    assertThat(Arrays.asList(r.tables().get("customer_segments").columns()))
-        .doesNotContain("tier", "cluster_id", "p_alive", "region");
+    Dataset<Row> wide = r.tables().get("customer_segments");
+    assertThat(wide.schema())
+        .isEqualTo(full(Optional.empty()).tables().get("customer_segments").schema());
+    assertThat(
+            wide.where(
+                    "tier is not null or cluster_id is not null or p_alive is not null"
+                        + " or region is not null")
+                .count())
+        .isZero();
     assertThat(r.tables().get("segment_summary").select("dimension").distinct().collectAsList())
         .extracting(x -> x.getString(0))
         .containsExactly("rfm_segment");
@@ -388,6 +400,8 @@ class ReportsStageTest {
     assertThat(r.tables().get("segment_migration").select("from_value").distinct().collectAsList())
         .extracting(x -> x.getString(0))
         .containsExactly("(new)");
+    assertThat(r.tables().get("segment_migration").select("dimension").distinct().count())
+        .isEqualTo(1); // no tiers
     r.release().run();
   }
 }
