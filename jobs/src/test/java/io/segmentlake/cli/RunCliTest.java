@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmentlake.SharedSpark;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -209,6 +210,85 @@ class RunCliTest {
         }
       }
     }
+  }
+
+  /**
+   * Every notebook in notebooks/ runs headless (jupyter nbconvert --execute) on this run, without
+   * an error and with its charts; the committed notebooks carry no outputs. Debian's Jupyter has no
+   * Parquet reader, so the notebooks read CSV exports (made by DuckDB) of the run's tables here.
+   */
+  @Test
+  void theAnalystNotebooksRunHeadlessOnThisRun() throws Exception {
+    Path csv = Files.createTempDirectory("notebook-tables");
+    Path executed = Files.createTempDirectory("notebooks-executed");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      for (String t :
+          List.of(
+              "customer_segments",
+              "segment_summary",
+              "segment_migration",
+              "sales_rep_performance",
+              "channel_effectiveness",
+              "cluster_profiles")) {
+        s.execute(
+            "COPY (SELECT * FROM read_parquet('"
+                + out.resolve(t + "/as_of_date=" + AS_OF)
+                + "/*.parquet')) TO '"
+                + csv.resolve(t + ".csv")
+                + "' (HEADER)");
+      }
+    }
+    Path notebooks = io.segmentlake.TestData.repo().resolve("notebooks");
+    List<Path> books;
+    try (Stream<Path> files = Files.list(notebooks)) {
+      books = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
+    }
+    assertThat(books).hasSizeGreaterThanOrEqualTo(5);
+    ObjectMapper json = new ObjectMapper();
+    for (Path book : books) {
+      for (JsonNode cell : json.readTree(book.toFile()).get("cells")) {
+        if (cell.get("cell_type").asText().equals("code")) {
+          assertThat(cell.get("outputs").size()).as(book + ": committed without outputs").isZero();
+        }
+      }
+      ProcessBuilder nbconvert =
+          new ProcessBuilder(
+                  "jupyter",
+                  "nbconvert",
+                  "--to",
+                  "notebook",
+                  "--execute",
+                  "--output-dir",
+                  executed.toString(),
+                  book.toString())
+              .redirectErrorStream(true);
+      nbconvert.environment().put("SEGMENTLAKE_OUTPUT", out.toString());
+      nbconvert.environment().put("SEGMENTLAKE_CSV", csv.toString());
+      Process p;
+      try {
+        p = nbconvert.start();
+      } catch (java.io.IOException e) {
+        throw new AssertionError(
+            "the notebook test needs Jupyter, pandas and matplotlib (.ci/run installs them):"
+                + " apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel"
+                + " python3-pandas python3-matplotlib",
+            e);
+      }
+      String log = new String(p.getInputStream().readAllBytes());
+      assertThat(p.waitFor()).as(book + "\n" + log).isZero();
+      int images = 0;
+      for (JsonNode cell :
+          json.readTree(executed.resolve(book.getFileName()).toFile()).get("cells")) {
+        for (JsonNode output : cell.path("outputs")) {
+          assertThat(output.path("output_type").asText()).as(book.toString()).isNotEqualTo("error");
+          images += output.path("data").has("image/png") ? 1 : 0;
+        }
+      }
+      assertThat(images).as(book + ": charts").isGreaterThanOrEqualTo(2);
+    }
+    FileUtils.deleteDirectory(csv.toFile());
+    FileUtils.deleteDirectory(executed.toFile());
   }
 
   /** Map columns as sorted entry arrays: set operations refuse maps. */
