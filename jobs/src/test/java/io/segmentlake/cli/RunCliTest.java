@@ -304,6 +304,45 @@ class RunCliTest {
     return out;
   }
 
+  /**
+   * The example dashboard queries of conf/sql run on this output (DuckDB standing in for Trino).
+   */
+  @Test
+  void theExampleDashboardQueriesRunOnThisOutput() throws Exception {
+    String queries =
+        Files.readString(io.segmentlake.TestData.repo().resolve("conf/sql/dashboard_queries.sql"));
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA segmentlake");
+      for (String t :
+          List.of(
+              "segment_summary",
+              "segment_migration",
+              "customer_segments",
+              "sales_rep_performance",
+              "channel_effectiveness")) {
+        s.execute(
+            "CREATE VIEW segmentlake."
+                + t
+                + " AS SELECT * FROM read_parquet('"
+                + out.resolve(t)
+                + "/**/*.parquet', hive_partitioning = true)");
+      }
+      int ran = 0;
+      String code = String.join("\n", queries.lines().filter(l -> !l.startsWith("--")).toList());
+      for (String sql : code.split(";")) {
+        if (sql.isBlank()) {
+          continue;
+        }
+        try (ResultSet r = s.executeQuery(sql)) {
+          assertThat(r.next()).as(sql).isTrue();
+        }
+        ran++;
+      }
+      assertThat(ran).isGreaterThanOrEqualTo(7);
+    }
+  }
+
   /** The type DuckDB gives a Parquet column Spark wrote with this type. */
   private static String duckType(DataType t) {
     if (t instanceof DecimalType d) {
