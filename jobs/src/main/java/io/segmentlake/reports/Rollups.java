@@ -32,7 +32,6 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.percentile_approx;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -70,6 +69,8 @@ final class Rollups {
 
   /** Relative rank error of the medians (percentile_approx accuracy 10 000). */
   private static final int MEDIAN_ACCURACY = 10_000;
+
+  private static final String RANK_KEY = "_rank_key";
 
   private Rollups() {}
 
@@ -169,19 +170,20 @@ final class Rollups {
                 sum(col("_at_risk")).as("_at_risk"),
                 sum(col(AVERAGE_CLV)).as("_clv"),
                 count(col(AVERAGE_CLV)).as("_clv_customers"));
-    WindowSpec all = Window.partitionBy(lit(1));
-    return bySegment
-        .groupBy(SALES_REP_ID)
-        .agg(
-            sum(col(CUSTOMERS)).as(CUSTOMERS),
-            money(sum(col(REVENUE))).as(REVENUE),
-            sum(when(col(RFM_SEGMENT).equalTo(champions), col(CUSTOMERS)).otherwise(0))
-                .as("champions"),
-            sum(col("_at_risk")).as("customers_at_risk"),
-            money(ratio(sum(col("_clv")), sum(col("_clv_customers")))).as(AVERAGE_CLV),
-            map_from_entries(array_sort(collect_list(struct(col(RFM_SEGMENT), col(CUSTOMERS)))))
-                .as("segment_mix"))
-        .withColumn(REVENUE_SHARE, ratio(col(REVENUE), sum(col(REVENUE)).over(all)))
+    Dataset<Row> byRep =
+        bySegment
+            .groupBy(SALES_REP_ID)
+            .agg(
+                sum(col(CUSTOMERS)).as(CUSTOMERS),
+                money(sum(col(REVENUE))).as(REVENUE),
+                sum(when(col(RFM_SEGMENT).equalTo(champions), col(CUSTOMERS)).otherwise(0))
+                    .as("champions"),
+                sum(col("_at_risk")).as("customers_at_risk"),
+                money(ratio(sum(col("_clv")), sum(col("_clv_customers")))).as(AVERAGE_CLV),
+                map_from_entries(array_sort(collect_list(struct(col(RFM_SEGMENT), col(CUSTOMERS)))))
+                    .as("segment_mix"));
+    return withTotals(byRep, REVENUE)
+        .withColumn(REVENUE_SHARE, ratio(col(REVENUE), col(total(REVENUE))))
         .withColumn("champions_share", ratio(col("champions"), col(CUSTOMERS)))
         .withColumn("at_risk_share", ratio(col("customers_at_risk"), col(CUSTOMERS)))
         .withColumn(CLV_HORIZON_DAYS, horizon(clv))
@@ -205,29 +207,47 @@ final class Rollups {
    * revenue, average CLV, their shares, and the cumulative shares down to this channel (Pareto).
    */
   static Dataset<Row> channels(Dataset<Row> segments, Optional<Clv> clv) {
-    WindowSpec all = Window.partitionBy(lit(1));
-    WindowSpec ranked =
-        Window.partitionBy(lit(1)).orderBy(col(REVENUE).desc(), col(ACQUISITION_CHANNEL));
-    WindowSpec upToHere = ranked.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    return segments
-        .select(
-            coalesce(col(ACQUISITION_CHANNEL), lit(UNKNOWN)).as(ACQUISITION_CHANNEL),
-            col(MONETARY),
-            clvOf(clv))
-        .groupBy(ACQUISITION_CHANNEL)
-        .agg(
-            count(lit(1)).as(CUSTOMERS),
-            money(sum(col(MONETARY))).as(REVENUE),
-            money(avg(col(AVERAGE_CLV))).as(AVERAGE_CLV))
-        .withColumn("revenue_rank", row_number().over(ranked))
-        .withColumn("customer_share", ratio(col(CUSTOMERS), sum(col(CUSTOMERS)).over(all)))
-        .withColumn(REVENUE_SHARE, ratio(col(REVENUE), sum(col(REVENUE)).over(all)))
+    Dataset<Row> byChannel =
+        segments
+            .select(
+                coalesce(col(ACQUISITION_CHANNEL), lit(UNKNOWN)).as(ACQUISITION_CHANNEL),
+                col(MONETARY),
+                clvOf(clv))
+            .groupBy(ACQUISITION_CHANNEL)
+            .agg(
+                count(lit(1)).as(CUSTOMERS),
+                money(sum(col(MONETARY))).as(REVENUE),
+                money(avg(col(AVERAGE_CLV))).as(AVERAGE_CLV))
+            .withColumn(RANK_KEY, coalesce(col(REVENUE), lit(0)));
+    // Each channel with the channels ranked at or before it (higher revenue, then by name): its
+    // rank and the running totals, without a window over one partition.
+    Dataset<Row> before =
+        byChannel.select(
+            col(ACQUISITION_CHANNEL).as("_b_channel"),
+            col(RANK_KEY).as("_b_key"),
+            col(CUSTOMERS).as("_b_customers"),
+            col(REVENUE).as("_b_revenue"));
+    Column atOrBefore =
+        col("_b_key")
+            .gt(col(RANK_KEY))
+            .or(
+                col("_b_key")
+                    .equalTo(col(RANK_KEY))
+                    .and(col("_b_channel").leq(col(ACQUISITION_CHANNEL))));
+    Dataset<Row> ranked =
+        byChannel
+            .join(before, atOrBefore)
+            .groupBy(col(ACQUISITION_CHANNEL), col(CUSTOMERS), col(REVENUE), col(AVERAGE_CLV))
+            .agg(
+                count(lit(1)).cast("int").as("revenue_rank"),
+                sum(col("_b_customers")).as("_running_customers"),
+                sum(col("_b_revenue")).as("_running_revenue"));
+    return withTotals(withTotals(ranked, CUSTOMERS), REVENUE)
+        .withColumn("customer_share", ratio(col(CUSTOMERS), col(total(CUSTOMERS))))
+        .withColumn(REVENUE_SHARE, ratio(col(REVENUE), col(total(REVENUE))))
         .withColumn(
-            "cumulative_customer_share",
-            ratio(sum(col(CUSTOMERS)).over(upToHere), sum(col(CUSTOMERS)).over(all)))
-        .withColumn(
-            "cumulative_revenue_share",
-            ratio(sum(col(REVENUE)).over(upToHere), sum(col(REVENUE)).over(all)))
+            "cumulative_customer_share", ratio(col("_running_customers"), col(total(CUSTOMERS))))
+        .withColumn("cumulative_revenue_share", ratio(col("_running_revenue"), col(total(REVENUE))))
         .withColumn(CLV_HORIZON_DAYS, horizon(clv))
         .select(
             col(ACQUISITION_CHANNEL),
@@ -241,6 +261,15 @@ final class Rollups {
             col(AVERAGE_CLV),
             col(CLV_HORIZON_DAYS))
         .orderBy(col("revenue_rank"));
+  }
+
+  /** The rows with a column _total_<column> holding the column's sum over all of them. */
+  private static Dataset<Row> withTotals(Dataset<Row> rows, String column) {
+    return rows.crossJoin(rows.agg(sum(col(column)).as(total(column))));
+  }
+
+  private static String total(String column) {
+    return "_total_" + column;
   }
 
   /** a / b as a double; null when b is 0 or null. */
