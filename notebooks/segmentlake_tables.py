@@ -1,7 +1,8 @@
 """Reads Segmentlake's output tables for the notebooks.
 
 Which run: the latest complete one, i.e. the newest run marker ``<output>/_runs/as_of_date=D/manifest.json``
-(a table partition without a marker may be half-published and is never read), or ``SEGMENTLAKE_AS_OF``.
+that lists the segment tables (a partition without a marker may be half-published and is never read), or
+``SEGMENTLAKE_AS_OF``.
 
 Where from: ``SEGMENTLAKE_OUTPUT`` (default ``../output``, what ``jobs/bin/segmentlake run`` writes), read
 as Parquet with pandas (needs pyarrow or fastparquet). Where no Parquet reader is installed (Debian's
@@ -19,16 +20,20 @@ CSV = os.environ.get("SEGMENTLAKE_CSV")
 
 
 def latest_run():
-    """The manifest of the run the notebooks show (the latest marker, or SEGMENTLAKE_AS_OF's)."""
-    runs = sorted((OUTPUT / "_runs").glob("as_of_date=*/manifest.json"))
-    if not runs:
-        raise FileNotFoundError(f"no run marker under {OUTPUT}/_runs: run `jobs/bin/segmentlake run` first")
+    """The manifest of the run the notebooks show: the latest marker that lists the segment tables
+    (written by `run` or `reports`), or SEGMENTLAKE_AS_OF's."""
     wanted = os.environ.get("SEGMENTLAKE_AS_OF")
-    if wanted:
-        runs = [r for r in runs if r.parent.name == f"as_of_date={wanted}"]
-        if not runs:
-            raise FileNotFoundError(f"no run marker for {wanted} under {OUTPUT}/_runs")
-    return json.loads(runs[-1].read_text())
+    runs = []
+    for marker in sorted((OUTPUT / "_runs").glob("as_of_date=*/manifest.json")):
+        manifest = json.loads(marker.read_text())
+        if "customer_segments" in manifest.get("tables_written", {}):
+            if not wanted or manifest["as_of_date"] == wanted:
+                runs.append(manifest)
+    if not runs:
+        raise FileNotFoundError(
+            f"no run marker with the segment tables{' for ' + wanted if wanted else ''} under {OUTPUT}/_runs:"
+            " run `jobs/bin/segmentlake run` (or `reports`) first")
+    return runs[-1]
 
 
 def table(name, as_of):

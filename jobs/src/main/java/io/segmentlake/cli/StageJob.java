@@ -282,14 +282,14 @@ final class StageJob {
                         name, rows, name.equals("customer_segments") ? reports.customers() : 1)));
     manifest.put("reports", reports.summary());
     reports.release().run();
-    Object missing = reports.summary().get("sources_missing");
+    List<String> missing = reports.sourcesMissing();
     manifest.stage(
         "reports",
         progress.done(
             "reports",
             Progress.n(reports.customers())
                 + " customers in customer_segments"
-                + (((List<?>) missing).isEmpty() ? "" : "; without " + missing)
+                + (missing.isEmpty() ? "" : "; without " + missing)
                 + (previous.isPresent()
                     ? "; migration since " + previous.get().getKey()
                     : "; first run (no migration yet)")));

@@ -38,6 +38,9 @@ public record Settings(
     for (String table : INPUT_TABLES) {
       inputs.put(table, TableSource.from(c, inputRoot, table));
     }
+    RfmSettings rfm = RfmSettings.from(c);
+    ReportSettings reports = ReportSettings.from(c);
+    reports.requireSegmentAmong(rfm.segments().stream().map(SegmentRule::name).toList());
     return new Settings(
         zone(Keys.string(c, "segmentlake.time-zone")),
         SparkSettings.from(c),
@@ -46,11 +49,11 @@ public record Settings(
         Keys.string(c, "segmentlake.output.root"),
         Keys.longIn(c, "segmentlake.output.rows-per-file", 1, Long.MAX_VALUE),
         QualitySettings.from(c),
-        RfmSettings.from(c),
+        rfm,
         LoyaltySettings.from(c),
         ClusterSettings.from(c),
         PredictSettings.from(c),
-        ReportSettings.from(c),
+        reports,
         GenerateSettings.from(c, inputRoot),
         c);
   }

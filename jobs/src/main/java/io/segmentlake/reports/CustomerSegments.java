@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.months_between;
 import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.JoinKeys;
+import io.segmentlake.Schemas;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ final class CustomerSegments {
   /** The wide table; predictions are the score columns that customer_predictions contributes. */
   static Dataset<Row> build(
       ReportsStage.Inputs in, LocalDate asOf, List<Integer> ageBands, StructType predictions) {
+    Schemas.require(in.rfm(), "rfm_scores", RFM.fieldNames());
     Dataset<Row> out = pick(in.rfm(), RFM);
     if (in.loyalty().isPresent()) {
       out = out.join(pick(in.loyalty().get(), LOYALTY), JoinKeys.of(CUSTOMER_ID), "full_outer");

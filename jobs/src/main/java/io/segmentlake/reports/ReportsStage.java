@@ -37,6 +37,7 @@ public final class ReportsStage {
   public record Result(
       Map<String, Dataset<Row>> tables,
       long customers,
+      List<String> sourcesMissing,
       Map<String, Object> summary,
       Runnable release) {}
 
@@ -76,8 +77,9 @@ public final class ReportsStage {
     if (in.customers().isPresent()) {
       tables.put(
           "sales_rep_performance",
-          Rollups.salesReps(segments, clv, s.championsSegment(), s.atRisk()));
-      tables.put("channel_effectiveness", Rollups.channels(segments, clv));
+          Rollups.salesReps(
+              segments, clv, s.championsSegment(), s.atRisk(), in.predictions().isPresent()));
+      tables.put("channel_effectiveness", Channels.table(segments, clv));
     } else {
       leftOut.put("sales_rep_performance", "no customers input (sales_rep_id)");
       leftOut.put("channel_effectiveness", "no customers input (acquisition_channel)");
@@ -102,6 +104,6 @@ public final class ReportsStage {
     summary.put(
         "previous_run_date", in.previousSegments().map(e -> e.getKey().toString()).orElse(null));
     summary.put("clv_horizon_days", clv.map(Rollups.Clv::days).orElse(null));
-    return new Result(tables, customers, summary, segments::unpersist);
+    return new Result(tables, customers, missing, summary, segments::unpersist);
   }
 }

@@ -1,6 +1,5 @@
 package io.segmentlake.reports;
 
-import static io.segmentlake.reports.ReportColumns.ACQUISITION_CHANNEL;
 import static io.segmentlake.reports.ReportColumns.AVERAGE_CLV;
 import static io.segmentlake.reports.ReportColumns.CHURN_RISK;
 import static io.segmentlake.reports.ReportColumns.CLUSTER_NAME;
@@ -31,12 +30,13 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_from_entries;
-import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.median;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,28 +49,24 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The dashboard tables aggregated from customer_segments: segment_summary (per dimension and
- * value), sales_rep_performance (per sales rep) and channel_effectiveness (per acquisition channel,
- * the Pareto view). Revenue is the customers' net monetary value of the RFM window; CLV is the
- * longest horizon's.
+ * The dashboard tables aggregated from customer_segments: segment_summary (per dimension and value)
+ * and sales_rep_performance (per sales rep); channel_effectiveness is in {@link Channels}. Revenue
+ * is the customers' net monetary value of the RFM window; CLV is the longest horizon's.
  */
 final class Rollups {
   /** The dimensions of segment_summary and the customer_segments column of each. */
-  static final Map<String, String> DIMENSIONS = new LinkedHashMap<>();
+  static final Map<String, String> DIMENSIONS;
 
   static {
-    DIMENSIONS.put("rfm_segment", RFM_SEGMENT);
-    DIMENSIONS.put("tier", TIER);
-    DIMENSIONS.put("cluster", CLUSTER_NAME);
-    DIMENSIONS.put("churn_risk", CHURN_RISK);
-    DIMENSIONS.put("region", REGION);
-    DIMENSIONS.put("customer_type", CUSTOMER_TYPE);
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("rfm_segment", RFM_SEGMENT);
+    d.put("tier", TIER);
+    d.put("cluster", CLUSTER_NAME);
+    d.put("churn_risk", CHURN_RISK);
+    d.put("region", REGION);
+    d.put("customer_type", CUSTOMER_TYPE);
+    DIMENSIONS = Collections.unmodifiableMap(d);
   }
-
-  /** Relative rank error of the medians (percentile_approx accuracy 10 000). */
-  private static final int MEDIAN_ACCURACY = 10_000;
-
-  private static final String RANK_KEY = "_rank_key";
 
   private Rollups() {}
 
@@ -116,9 +112,9 @@ final class Rollups {
             count(lit(1)).as(CUSTOMERS),
             money(sum(col(MONETARY))).as(REVENUE),
             avg(col(RECENCY_DAYS)).as("average_recency_days"),
-            median(col(RECENCY_DAYS)).as("median_recency_days"),
+            median(col(RECENCY_DAYS).cast("double")).as("median_recency_days"),
             avg(col(FREQUENCY)).as("average_frequency"),
-            median(col(FREQUENCY)).as("median_frequency"),
+            median(col(FREQUENCY).cast("double")).as("median_frequency"),
             money(avg(col(MONETARY))).as("average_monetary"),
             money(median(col(MONETARY).cast("double"))).as("median_monetary"),
             money(avg(col(AVERAGE_CLV))).as(AVERAGE_CLV))
@@ -146,11 +142,15 @@ final class Rollups {
   /**
    * One row per sales rep (customers without one: "unassigned"): customers, revenue and its share,
    * the champions and customers at risk (by churn_risk) with their shares, average CLV and the
-   * segment mix (segment → customers).
+   * segment mix (segment → customers); without predictions (withRisk false) the at-risk figures are
+   * null.
    */
   static Dataset<Row> salesReps(
-      Dataset<Row> segments, Optional<Clv> clv, String champions, List<String> atRisk) {
-    boolean withRisk = Arrays.asList(segments.columns()).contains(CHURN_RISK);
+      Dataset<Row> segments,
+      Optional<Clv> clv,
+      String champions,
+      List<String> atRisk,
+      boolean withRisk) {
     Column risky =
         withRisk
             ? when(col(CHURN_RISK).isin(atRisk.toArray()), 1).otherwise(0)
@@ -202,73 +202,12 @@ final class Rollups {
         .orderBy(col(REVENUE).desc(), col(SALES_REP_ID));
   }
 
-  /**
-   * One row per acquisition channel (unknown: "unknown"), by revenue from the highest: customers,
-   * revenue, average CLV, their shares, and the cumulative shares down to this channel (Pareto).
-   */
-  static Dataset<Row> channels(Dataset<Row> segments, Optional<Clv> clv) {
-    Dataset<Row> byChannel =
-        segments
-            .select(
-                coalesce(col(ACQUISITION_CHANNEL), lit(UNKNOWN)).as(ACQUISITION_CHANNEL),
-                col(MONETARY),
-                clvOf(clv))
-            .groupBy(ACQUISITION_CHANNEL)
-            .agg(
-                count(lit(1)).as(CUSTOMERS),
-                money(sum(col(MONETARY))).as(REVENUE),
-                money(avg(col(AVERAGE_CLV))).as(AVERAGE_CLV))
-            .withColumn(RANK_KEY, coalesce(col(REVENUE), lit(0)));
-    // Each channel with the channels ranked at or before it (higher revenue, then by name): its
-    // rank and the running totals, without a window over one partition.
-    Dataset<Row> before =
-        byChannel.select(
-            col(ACQUISITION_CHANNEL).as("_b_channel"),
-            col(RANK_KEY).as("_b_key"),
-            col(CUSTOMERS).as("_b_customers"),
-            col(REVENUE).as("_b_revenue"));
-    Column atOrBefore =
-        col("_b_key")
-            .gt(col(RANK_KEY))
-            .or(
-                col("_b_key")
-                    .equalTo(col(RANK_KEY))
-                    .and(col("_b_channel").leq(col(ACQUISITION_CHANNEL))));
-    Dataset<Row> ranked =
-        byChannel
-            .join(before, atOrBefore)
-            .groupBy(col(ACQUISITION_CHANNEL), col(CUSTOMERS), col(REVENUE), col(AVERAGE_CLV))
-            .agg(
-                count(lit(1)).cast("int").as("revenue_rank"),
-                sum(col("_b_customers")).as("_running_customers"),
-                sum(col("_b_revenue")).as("_running_revenue"));
-    return withTotals(withTotals(ranked, CUSTOMERS), REVENUE)
-        .withColumn("customer_share", ratio(col(CUSTOMERS), col(total(CUSTOMERS))))
-        .withColumn(REVENUE_SHARE, ratio(col(REVENUE), col(total(REVENUE))))
-        .withColumn(
-            "cumulative_customer_share", ratio(col("_running_customers"), col(total(CUSTOMERS))))
-        .withColumn("cumulative_revenue_share", ratio(col("_running_revenue"), col(total(REVENUE))))
-        .withColumn(CLV_HORIZON_DAYS, horizon(clv))
-        .select(
-            col(ACQUISITION_CHANNEL),
-            col("revenue_rank"),
-            col(CUSTOMERS),
-            col("customer_share"),
-            col(REVENUE),
-            col(REVENUE_SHARE),
-            col("cumulative_customer_share"),
-            col("cumulative_revenue_share"),
-            col(AVERAGE_CLV),
-            col(CLV_HORIZON_DAYS))
-        .orderBy(col("revenue_rank"));
-  }
-
   /** The rows with a column _total_<column> holding the column's sum over all of them. */
-  private static Dataset<Row> withTotals(Dataset<Row> rows, String column) {
+  static Dataset<Row> withTotals(Dataset<Row> rows, String column) {
     return rows.crossJoin(rows.agg(sum(col(column)).as(total(column))));
   }
 
-  private static String total(String column) {
+  static String total(String column) {
     return "_total_" + column;
   }
 
@@ -282,17 +221,13 @@ final class Rollups {
     return c.cast(DataTypes.createDecimalType(18, 2));
   }
 
-  private static Column median(Column c) {
-    return percentile_approx(c, lit(0.5), lit(MEDIAN_ACCURACY));
-  }
-
-  private static Column clvOf(Optional<Clv> clv) {
+  static Column clvOf(Optional<Clv> clv) {
     return clv.map(c -> col(c.column()))
         .orElse(lit(null).cast(DataTypes.createDecimalType(18, 2)))
         .as(AVERAGE_CLV);
   }
 
-  private static Column horizon(Optional<Clv> clv) {
+  static Column horizon(Optional<Clv> clv) {
     return clv.map(c -> lit(c.days())).orElse(lit(null)).cast("int");
   }
 }

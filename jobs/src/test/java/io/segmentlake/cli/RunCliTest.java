@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `run` on the sample lake after an earlier run a week before: the segment tables, their migration
- * between the runs, every output table read back by DuckDB as a BI engine would, and a publish that
- * fails after staging (the previous run stays) followed by a re-run with byte-identical rows.
+ * between the runs, every output table read back by DuckDB as a BI engine would, a publish that
+ * fails after staging and after some swaps (the previous run is put back) followed by a re-run with
+ * the same rows, the example dashboard queries and the notebooks.
  */
 class RunCliTest {
   private static final String BEFORE = "2025-12-24";
@@ -376,15 +377,18 @@ class RunCliTest {
           out.resolve(t + "/as_of_date=" + AS_OF).toFile(), copy.resolve(t).toFile());
     }
     String runId = manifest(out, AS_OF).get("run_id").asText();
-    // A file where the publisher moves the old partitions aside: every table is staged, then the
-    // first swap fails.
-    Path trash = out.resolve("_trash");
-    FileUtils.deleteDirectory(trash.toFile());
-    Files.writeString(trash, "in the way");
+    // The command swaps the report tables in first and the customers' quarantine rows last; a file
+    // in place of the quarantine's partition makes that last swap fail, after the five report
+    // tables have been swapped: they must be put back.
+    Path quarantine = out.resolve("quarantine/as_of_date=" + AS_OF);
+    Path aside = Files.createTempDirectory("quarantine-aside").resolve("partition");
+    FileUtils.moveDirectory(quarantine.toFile(), aside.toFile());
+    Files.writeString(quarantine, "in the way");
     try {
       assertThat(cli(out, "reports", "--as-of", AS_OF)).isEqualTo(4);
     } finally {
-      Files.delete(trash);
+      Files.delete(quarantine);
+      FileUtils.moveDirectory(aside.toFile(), quarantine.toFile());
     }
     assertThat(manifest(out, AS_OF).get("run_id").asText()).isEqualTo(runId);
     assertSameRows(copy);

@@ -264,10 +264,11 @@ class ReportsStageTest {
     assertThat((BigDecimal) champions.getAs("revenue")).isEqualByComparingTo("800");
     assertThat(d(champions, "revenue_share")).isCloseTo(800.0 / 900, within(1e-12));
     assertThat(d(champions, "average_recency_days")).isEqualTo(15.0);
-    assertThat((Integer) champions.getAs("median_recency_days")).isEqualTo(10); // lower middle
+    assertThat(d(champions, "median_recency_days")).isEqualTo(15.0); // exact: (10 + 20) / 2
     assertThat(d(champions, "average_frequency")).isEqualTo(4.0);
     assertThat((BigDecimal) champions.getAs("average_monetary")).isEqualByComparingTo("400");
-    assertThat((BigDecimal) champions.getAs("median_monetary")).isEqualByComparingTo("300");
+    assertThat(d(champions, "median_frequency")).isEqualTo(4.0);
+    assertThat((BigDecimal) champions.getAs("median_monetary")).isEqualByComparingTo("400");
     assertThat((BigDecimal) champions.getAs("average_clv")).isEqualByComparingTo("800");
     assertThat((Integer) champions.getAs("clv_horizon_days")).isEqualTo(365);
     Row lost = s.get("rfm_segment/Lost");
@@ -379,8 +380,9 @@ class ReportsStageTest {
         .containsOnlyKeys("customer_segments", "segment_summary", "segment_migration");
     assertThat(r.customers()).isEqualTo(4);
     Dataset<Row> wide = r.tables().get("customer_segments");
-    assertThat(wide.schema())
-        .isEqualTo(full(Optional.empty()).tables().get("customer_segments").schema());
+    ReportsStage.Result everything = full(Optional.empty());
+    assertThat(wide.schema()).isEqualTo(everything.tables().get("customer_segments").schema());
+    everything.release().run();
     assertThat(
             wide.where(
                     "tier is not null or cluster_id is not null or p_alive is not null"
@@ -402,6 +404,33 @@ class ReportsStageTest {
         .containsExactly("(new)");
     assertThat(r.tables().get("segment_migration").select("dimension").distinct().count())
         .isEqualTo(1); // no tiers
+    r.release().run();
+  }
+
+  @Test
+  void withoutPredictionsTheRepsAtRiskFiguresAreNullNotZero() {
+    ReportsStage.Result r =
+        ReportsStage.run(
+            new ReportsStage.Inputs(
+                rfm(),
+                Optional.of(loyalty()),
+                Optional.of(clusters()),
+                Optional.empty(),
+                Optional.of(customers()),
+                Optional.empty()),
+            AS_OF,
+            SETTINGS,
+            PREDICTIONS);
+    Dataset<Row> reps = r.tables().get("sales_rep_performance");
+    assertThat(reps.count()).isEqualTo(3);
+    assertThat(
+            reps.where(
+                    "customers_at_risk is not null or at_risk_share is not null"
+                        + " or average_clv is not null or clv_horizon_days is not null")
+                .count())
+        .isZero();
+    assertThat(reps.where("champions is null").count()).isZero();
+    assertThat(r.sourcesMissing()).containsExactly("customer_predictions");
     r.release().run();
   }
 }
