@@ -134,6 +134,28 @@ public final class Benchmark {
       }
       System.out.printf(
           Locale.ROOT, "          publish %.1f s%n", seconds.path("publish").asDouble());
+      double total = 0;
+      List<String> split = new ArrayList<>();
+      for (var stage : (Iterable<java.util.Map.Entry<String, JsonNode>>) seconds::fields) {
+        total += stage.getValue().asDouble();
+        split.add(
+            String.format(Locale.ROOT, "%s %.1f", stage.getKey(), stage.getValue().asDouble()));
+      }
+      long files = 0;
+      int tables = 0;
+      for (JsonNode table : manifest.get("tables_written")) {
+        files += table.get("files").asLong();
+        tables++;
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "          stages (s): %s; all stages %.1f s, session start included %.1f s; %d table"
+              + " partitions in %d files%n",
+          String.join(", ", split),
+          total,
+          total + manifest.at("/session_ready_seconds").asDouble(),
+          tables,
+          files);
     }
   }
 
