@@ -5,6 +5,8 @@
 -- folder exists, i.e. while a run of D is swapping its tables in, before the run marker of D is written: dashboards
 -- that must only ever see complete runs should take the date from the orchestrator (which goes by the marker
 -- <output>/_runs/as_of_date=D/manifest.json) or use the Trino/Hive variant with registration after the marker.
+-- The projected range starts 2015-01-01: widen it for older backfills. Projection makes every day of the range a
+-- partition, so filter on a date literal (as_of_date = DATE '2025-12-31') rather than max(as_of_date) over a table.
 CREATE DATABASE IF NOT EXISTS segmentlake;
 
 -- rfm_scores: one row per customer: R/F/M values, scores, cell, segment
@@ -28,7 +30,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/rfm_scores/as_of_date=${as_of_date}/'
@@ -50,7 +52,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/rfm_thresholds/as_of_date=${as_of_date}/'
@@ -93,7 +95,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/loyalty_points/as_of_date=${as_of_date}/'
@@ -112,7 +114,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/special_customers/as_of_date=${as_of_date}/'
@@ -139,7 +141,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/customer_clusters/as_of_date=${as_of_date}/'
@@ -182,7 +184,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/cluster_profiles/as_of_date=${as_of_date}/'
@@ -216,7 +218,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/customer_predictions/as_of_date=${as_of_date}/'
@@ -235,7 +237,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/model_params/as_of_date=${as_of_date}/'
@@ -289,7 +291,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/customer_segments/as_of_date=${as_of_date}/'
@@ -319,7 +321,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/segment_summary/as_of_date=${as_of_date}/'
@@ -342,7 +344,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/segment_migration/as_of_date=${as_of_date}/'
@@ -369,7 +371,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/sales_rep_performance/as_of_date=${as_of_date}/'
@@ -395,7 +397,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'storage.location.template' = '${output_root}/channel_effectiveness/as_of_date=${as_of_date}/'
@@ -413,7 +415,7 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.as_of_date.type' = 'date',
   'projection.as_of_date.format' = 'yyyy-MM-dd',
-  'projection.as_of_date.range' = '2020-01-01,NOW',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
   'projection.as_of_date.interval' = '1',
   'projection.as_of_date.interval.unit' = 'DAYS',
   'projection.source_table.type' = 'enum',
