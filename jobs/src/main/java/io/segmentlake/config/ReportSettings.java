@@ -6,16 +6,6 @@ import java.util.List;
 /** The segment tables for BI: age bands, the champions segment and the at-risk churn bands. */
 public record ReportSettings(List<Integer> ageBands, String championsSegment, List<String> atRisk) {
 
-  /** Fails unless the champions segment is one of the RFM segments (or "Others"). */
-  void requireSegmentAmong(List<String> segments) {
-    if (!segments.contains(championsSegment) && !championsSegment.equals("Others")) {
-      throw Keys.bad(
-          "segmentlake.reports.champions-segment",
-          championsSegment,
-          "one of the segments of segmentlake.rfm.segments " + segments);
-    }
-  }
-
   /** Reads segmentlake.reports. */
   static ReportSettings from(Config c) {
     String path = "segmentlake.reports.age-bands";

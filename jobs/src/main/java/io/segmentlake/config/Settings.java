@@ -38,9 +38,6 @@ public record Settings(
     for (String table : INPUT_TABLES) {
       inputs.put(table, TableSource.from(c, inputRoot, table));
     }
-    RfmSettings rfm = RfmSettings.from(c);
-    ReportSettings reports = ReportSettings.from(c);
-    reports.requireSegmentAmong(rfm.segments().stream().map(SegmentRule::name).toList());
     return new Settings(
         zone(Keys.string(c, "segmentlake.time-zone")),
         SparkSettings.from(c),
@@ -49,11 +46,11 @@ public record Settings(
         Keys.string(c, "segmentlake.output.root"),
         Keys.longIn(c, "segmentlake.output.rows-per-file", 1, Long.MAX_VALUE),
         QualitySettings.from(c),
-        rfm,
+        RfmSettings.from(c),
         LoyaltySettings.from(c),
         ClusterSettings.from(c),
         PredictSettings.from(c),
-        reports,
+        ReportSettings.from(c),
         GenerateSettings.from(c, inputRoot),
         c);
   }

@@ -112,7 +112,7 @@ class CliTest {
     assertThat(cli(out, "rfm", "--set", "rfm.binz=3")).isEqualTo(2);
     assertThat(cli(out, "rfm", "--as-of", "31/12/2025")).isEqualTo(2);
     assertThat(cli(out, "rfm", "--config", out.resolve("missing.conf").toString())).isEqualTo(2);
-    assertThat(cli(out, "rfm", "--set", "reports.champions-segment=Champs")).isEqualTo(2);
+    assertThat(cli(out, "rfm", "--set", "reports.at-risk=[severe]")).isEqualTo(2);
     assertThat(cli(out, "rfm", "--set", "reports.age-bands=[]")).isEqualTo(2);
     // reports assembles what the stages published: without rfm_scores for the date, exit 3.
     assertThat(cli(out, "reports", "--as-of", "2025-12-31")).isEqualTo(3);
