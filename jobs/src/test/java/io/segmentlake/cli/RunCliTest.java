@@ -306,6 +306,64 @@ class RunCliTest {
   }
 
   /**
+   * conf/sql/trino.sql declares every output table with the columns, types and partition columns
+   * that were written (athena.sql and hive.sql come from the same column lists).
+   */
+  @Test
+  void theCatalogDdlDeclaresTheColumnsAndTypesWritten() throws Exception {
+    String ddl = Files.readString(io.segmentlake.TestData.repo().resolve("conf/sql/trino.sql"));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "CREATE TABLE IF NOT EXISTS segmentlake\\.(\\w+) \\((.*?)\\n\\)",
+                java.util.regex.Pattern.DOTALL)
+            .matcher(ddl);
+    List<String> declaredTables = new ArrayList<>();
+    while (m.find()) {
+      String t = m.group(1);
+      declaredTables.add(t);
+      List<String> declared =
+          m.group(2)
+              .lines()
+              .map(String::strip)
+              .filter(l -> !l.isEmpty())
+              .map(l -> l.replaceAll(",$", ""))
+              .toList();
+      List<String> written = new ArrayList<>();
+      for (StructField f : table(out, t).schema().fields()) {
+        written.add(f.name() + " " + trinoType(f.dataType()));
+      }
+      assertThat(declared).as(t).isEqualTo(written);
+    }
+    List<String> tables;
+    try (Stream<Path> folders = Files.list(out)) {
+      tables =
+          folders.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("_")).toList();
+    }
+    assertThat(declaredTables).containsExactlyInAnyOrderElementsOf(tables);
+  }
+
+  private static String trinoType(DataType t) {
+    if (t instanceof DecimalType d) {
+      return "decimal(" + d.precision() + "," + d.scale() + ")";
+    }
+    if (t instanceof ArrayType a) {
+      return "array(" + trinoType(a.elementType()) + ")";
+    }
+    if (t instanceof MapType mt) {
+      return "map(" + trinoType(mt.keyType()) + ", " + trinoType(mt.valueType()) + ")";
+    }
+    return Map.of(
+            DataTypes.StringType, "varchar",
+            DataTypes.IntegerType, "integer",
+            DataTypes.LongType, "bigint",
+            DataTypes.DoubleType, "double",
+            DataTypes.BooleanType, "boolean",
+            DataTypes.DateType, "date",
+            DataTypes.TimestampType, "timestamp")
+        .get(t);
+  }
+
+  /**
    * The example dashboard queries of conf/sql run on this output (DuckDB standing in for Trino).
    */
   @Test
