@@ -53,20 +53,7 @@ public final class ReportsStage {
     long customers = segments.count();
     Optional<Rollups.Clv> clv =
         in.predictions().isPresent() ? Rollups.Clv.of(segments) : Optional.empty();
-    Map<String, String> dimensions = new LinkedHashMap<>(Rollups.DIMENSIONS);
-    if (in.loyalty().isEmpty()) {
-      dimensions.remove("tier");
-    }
-    if (in.clusters().isEmpty()) {
-      dimensions.remove("cluster");
-    }
-    if (in.predictions().isEmpty()) {
-      dimensions.remove("churn_risk");
-    }
-    if (in.customers().isEmpty()) {
-      dimensions.remove("region");
-      dimensions.remove("customer_type");
-    }
+    Map<String, String> dimensions = dimensions(in);
     Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
     tables.put("customer_segments", segments);
     tables.put("segment_summary", Rollups.segmentSummary(segments, clv, dimensions));
@@ -85,18 +72,7 @@ public final class ReportsStage {
       leftOut.put("channel_effectiveness", "no customers input (acquisition_channel)");
     }
 
-    List<String> missing = new ArrayList<>();
-    Map<String, Optional<Dataset<Row>>> optional = new LinkedHashMap<>();
-    optional.put("loyalty_points", in.loyalty());
-    optional.put("customer_clusters", in.clusters());
-    optional.put("customer_predictions", in.predictions());
-    optional.put("customers (input)", in.customers());
-    optional.forEach(
-        (name, t) -> {
-          if (t.isEmpty()) {
-            missing.add(name);
-          }
-        });
+    List<String> missing = missing(in);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("customers", customers);
     summary.put("sources_missing", missing);
@@ -105,5 +81,41 @@ public final class ReportsStage {
         "previous_run_date", in.previousSegments().map(e -> e.getKey().toString()).orElse(null));
     summary.put("clv_horizon_days", clv.map(Rollups.Clv::days).orElse(null));
     return new Result(tables, customers, missing, summary, segments::unpersist);
+  }
+
+  /** The dimensions of segment_summary that the inputs give values for. */
+  private static Map<String, String> dimensions(Inputs in) {
+    Map<String, String> out = new LinkedHashMap<>(Rollups.DIMENSIONS);
+    if (in.loyalty().isEmpty()) {
+      out.remove("tier");
+    }
+    if (in.clusters().isEmpty()) {
+      out.remove("cluster");
+    }
+    if (in.predictions().isEmpty()) {
+      out.remove("churn_risk");
+    }
+    if (in.customers().isEmpty()) {
+      out.remove("region");
+      out.remove("customer_type");
+    }
+    return out;
+  }
+
+  /** The optional sources that are missing, by name. */
+  private static List<String> missing(Inputs in) {
+    Map<String, Optional<Dataset<Row>>> optional = new LinkedHashMap<>();
+    optional.put("loyalty_points", in.loyalty());
+    optional.put("customer_clusters", in.clusters());
+    optional.put("customer_predictions", in.predictions());
+    optional.put("customers (input)", in.customers());
+    List<String> out = new ArrayList<>();
+    optional.forEach(
+        (name, t) -> {
+          if (t.isEmpty()) {
+            out.add(name);
+          }
+        });
+    return out;
   }
 }
