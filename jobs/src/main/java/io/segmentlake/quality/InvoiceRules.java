@@ -73,8 +73,10 @@ public final class InvoiceRules {
     rules.add(RowRules.quarantine(col(INVOICE_TS).isNull(), lit("null " + INVOICE_TS)));
     rules.add(afterAsOf(col(INVOICE_TS), cutoff));
     rules.add(RowRules.rule(isCancelled(quality), EXCLUDED, lit(CANCELLED)));
-    for (String id : List.of(INVOICE_ID, CUSTOMER_ID, PRODUCT_ID)) {
-      rules.add(RowRules.nullKey(id));
+    for (Contract.Column column : Contract.columns("invoices")) {
+      if (List.of(INVOICE_ID, CUSTOMER_ID, PRODUCT_ID).contains(column.name())) {
+        rules.add(RowRules.nullKey(column));
+      }
     }
     rules.add(RowRules.quarantine(col(QUANTITY).isNull(), lit("null " + QUANTITY)));
     rules.add(RowRules.quarantine(col(QUANTITY).equalTo(0), lit("zero " + QUANTITY)));
@@ -101,15 +103,17 @@ public final class InvoiceRules {
   /**
    * Among rows otherwise used, keeps the first of each invoice line and quarantines the repeats. A
    * line is identified by (invoice_id, line_no), or by all its values when line_no is absent. A
-   * repeat's raw row is the line as read, in contract column names.
+   * repeat's raw row is the line as read, in contract column names. The check sorts each partition
+   * by customer, invoice and line: the stages' per-customer and per-invoice aggregates use that
+   * order (see the session's replaceHashWithSortAgg).
    */
   private static Dataset<Row> markDuplicates(Dataset<Row> rows) {
     Column noLine = col(LINE_NO).isNull();
     Column[] key = {
       col(CUSTOMER_ID),
-      col(ROW_STATUS),
       col(INVOICE_ID),
       col(LINE_NO),
+      col(ROW_STATUS),
       when(noLine, col(PRODUCT_ID)),
       when(noLine, col(INVOICE_TS)),
       when(noLine, col(QUANTITY)),

@@ -34,7 +34,7 @@ public final class ReferenceRules {
     rules.add(RowRules.unparsable());
     for (Contract.Column column : Contract.columns(table)) {
       if (column.required()) {
-        rules.add(RowRules.nullKey(column.name()));
+        rules.add(RowRules.nullKey(column));
       }
     }
     if (table.equals("interactions")) {

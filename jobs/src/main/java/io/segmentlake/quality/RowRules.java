@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 
 /** An ordered list of row rules, {condition, status, reason}: the first that matches decides. */
 final class RowRules {
@@ -54,10 +55,15 @@ final class RowRules {
         org.apache.spark.sql.functions.concat(lit("unparsable "), col(Conformer.UNPARSABLE)));
   }
 
-  /** The rule quarantining rows whose key column is null or blank. */
-  static Column[] nullKey(String column) {
-    return quarantine(
-        col(column).isNull().or(org.apache.spark.sql.functions.trim(col(column)).equalTo("")),
-        lit("null " + column));
+  /**
+   * The rule quarantining rows whose key column is null, or blank for a string key (only strings
+   * are trimmed: trimming a timestamp would format every value as text).
+   */
+  static Column[] nullKey(Contract.Column key) {
+    Column missing = col(key.name()).isNull();
+    if (key.type().equals(DataTypes.StringType)) {
+      missing = missing.or(org.apache.spark.sql.functions.trim(col(key.name())).equalTo(""));
+    }
+    return quarantine(missing, lit("null " + key.name()));
   }
 }
