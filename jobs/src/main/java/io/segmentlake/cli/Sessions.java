@@ -10,7 +10,8 @@ final class Sessions {
 
   /**
    * A session in the configured time zone that writes BI-readable Parquet. The configured master
-   * applies only outside spark-submit, which sets spark.master itself.
+   * applies only outside spark-submit, which sets spark.master itself; so does the Spark UI being
+   * off (starting it costs about half a second of a local batch run; spark.conf can turn it on).
    */
   static SparkSession open(Settings settings) {
     SparkSession.Builder builder =
@@ -22,9 +23,13 @@ final class Sessions {
             .config("spark.ui.showConsoleProgress", "false")
             // The classified input is cached once per run and read three times; compressing the
             // cache cost more (~7 s per 10 M lines) than the memory it saves (it spills to disk).
-            .config("spark.sql.inMemoryColumnarStorage.compressed", "false");
+            .config("spark.sql.inMemoryColumnarStorage.compressed", "false")
+            // The classified input is cached sorted by customer and invoice (the duplicate check
+            // sorts it so): per-customer and per-invoice aggregates then stream over it instead of
+            // building hash maps of every customer (-30 % on the loyalty aggregates).
+            .config("spark.sql.execution.replaceHashWithSortAgg", "true");
     if (System.getProperty("spark.master") == null) {
-      builder.master(settings.spark().master());
+      builder.master(settings.spark().master()).config("spark.ui.enabled", "false");
     }
     settings.spark().conf().forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
