@@ -4,6 +4,7 @@ import static io.segmentlake.predict.PredictColumns.MODEL;
 import static io.segmentlake.predict.PredictColumns.PARAMETER;
 import static io.segmentlake.predict.PredictColumns.VALUE;
 
+import io.segmentlake.Money;
 import io.segmentlake.config.PredictSettings;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -54,9 +55,9 @@ public final class PredictStage {
       t = t.add(PredictColumns.expectedPurchases(h), DataTypes.DoubleType);
     }
     t = t.add(PredictColumns.noPurchase(s.noPurchaseDays()), DataTypes.DoubleType);
-    t = t.add(PredictColumns.EXPECTED_AVG_SPEND, DataTypes.createDecimalType(18, 2));
+    t = t.add(PredictColumns.EXPECTED_AVG_SPEND, Money.TYPE);
     for (int h : s.horizonsDays()) {
-      t = t.add(PredictColumns.clv(h), DataTypes.createDecimalType(18, 2));
+      t = t.add(PredictColumns.clv(h), Money.TYPE);
     }
     return t.add(PredictColumns.CHURN_RISK, DataTypes.StringType);
   }

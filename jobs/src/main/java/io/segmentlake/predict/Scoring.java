@@ -26,6 +26,7 @@ import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.JoinKeys;
+import io.segmentlake.Money;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.PredictSettings;
 import java.util.ArrayList;
@@ -36,7 +37,6 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 
 /** Scores customers with the fitted models, in Spark column expressions. */
 final class Scoring {
@@ -136,20 +136,20 @@ final class Scoring {
     out.add(lit(s.timeUnit().name().toLowerCase(Locale.ROOT)).as(TIME_UNIT));
     out.add(col(FIRST_PURCHASE_DATE));
     out.add(col(LAST_PURCHASE_DATE));
-    out.add(money(col(MEAN_REPEAT_SPEND)).as(MEAN_REPEAT_SPEND));
+    out.add(Money.of(col(MEAN_REPEAT_SPEND)).as(MEAN_REPEAT_SPEND));
     out.add(col(P_ALIVE));
     for (int h : s.horizonsDays()) {
       out.add(col(P_ALIVE).multiply(col(ALIVE + h)).as(PredictColumns.expectedPurchases(h)));
     }
     String noPurchaseName = PredictColumns.noPurchase(s.noPurchaseDays());
     out.add(col(noPurchaseName));
-    out.add(money(spend == null ? lit(null).cast("double") : spend).as(EXPECTED_AVG_SPEND));
+    out.add(Money.of(spend == null ? lit(null).cast("double") : spend).as(EXPECTED_AVG_SPEND));
     for (int h : s.horizonsDays()) {
       Column clv =
           spend == null
               ? lit(null).cast("double")
               : col(P_ALIVE).multiply(spend).multiply(col(CLV_FACTOR + h));
-      out.add(money(clv).as(PredictColumns.clv(h)));
+      out.add(Money.of(clv).as(PredictColumns.clv(h)));
     }
     Column noPurchase = col(noPurchaseName);
     out.add(
@@ -265,9 +265,5 @@ final class Scoring {
 
   private static double discount(double annualRate, int days) {
     return Math.pow(1 + annualRate, -days / 365.0);
-  }
-
-  private static Column money(Column c) {
-    return c.cast(DataTypes.createDecimalType(18, 2));
   }
 }

@@ -10,7 +10,6 @@ import static io.segmentlake.reports.ReportColumns.REVENUE_SHARE;
 import static io.segmentlake.reports.ReportColumns.UNKNOWN;
 import static io.segmentlake.reports.Rollups.clvOf;
 import static io.segmentlake.reports.Rollups.horizon;
-import static io.segmentlake.reports.Rollups.money;
 import static io.segmentlake.reports.Rollups.ratio;
 import static io.segmentlake.reports.Rollups.total;
 import static io.segmentlake.reports.Rollups.withTotals;
@@ -21,6 +20,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import io.segmentlake.Money;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -46,8 +46,8 @@ final class Channels {
             .groupBy(ACQUISITION_CHANNEL)
             .agg(
                 count(lit(1)).as(CUSTOMERS),
-                money(sum(col(MONETARY))).as(REVENUE),
-                money(avg(col(AVERAGE_CLV))).as(AVERAGE_CLV))
+                Money.of(sum(col(MONETARY))).as(REVENUE),
+                Money.of(avg(col(AVERAGE_CLV))).as(AVERAGE_CLV))
             .withColumn(RANK_KEY, coalesce(col(REVENUE), lit(0)));
     // Each channel with the channels ranked at or before it (higher revenue, then by name): its
     // rank and the running totals, without a window over one partition.

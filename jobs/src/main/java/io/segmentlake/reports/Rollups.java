@@ -35,6 +35,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.segmentlake.Money;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -46,7 +47,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The dashboard tables aggregated from customer_segments: segment_summary (per dimension and value)
@@ -110,14 +110,14 @@ final class Rollups {
         .groupBy(DIMENSION, VALUE)
         .agg(
             count(lit(1)).as(CUSTOMERS),
-            money(sum(col(MONETARY))).as(REVENUE),
+            Money.of(sum(col(MONETARY))).as(REVENUE),
             avg(col(RECENCY_DAYS)).as("average_recency_days"),
             median(col(RECENCY_DAYS).cast("double")).as("median_recency_days"),
             avg(col(FREQUENCY)).as("average_frequency"),
             median(col(FREQUENCY).cast("double")).as("median_frequency"),
-            money(avg(col(MONETARY))).as("average_monetary"),
-            money(median(col(MONETARY).cast("double"))).as("median_monetary"),
-            money(avg(col(AVERAGE_CLV))).as(AVERAGE_CLV))
+            Money.of(avg(col(MONETARY))).as("average_monetary"),
+            Money.of(median(col(MONETARY).cast("double"))).as("median_monetary"),
+            Money.of(avg(col(AVERAGE_CLV))).as(AVERAGE_CLV))
         .withColumn(SHARE, ratio(col(CUSTOMERS), sum(col(CUSTOMERS)).over(byDimension)))
         .withColumn(REVENUE_SHARE, ratio(col(REVENUE), sum(col(REVENUE)).over(byDimension)))
         .withColumn(CLV_HORIZON_DAYS, horizon(clv))
@@ -175,11 +175,11 @@ final class Rollups {
             .groupBy(SALES_REP_ID)
             .agg(
                 sum(col(CUSTOMERS)).as(CUSTOMERS),
-                money(sum(col(REVENUE))).as(REVENUE),
+                Money.of(sum(col(REVENUE))).as(REVENUE),
                 sum(when(col(RFM_SEGMENT).equalTo(champions), col(CUSTOMERS)).otherwise(0))
                     .as("champions"),
                 sum(col("_at_risk")).as("customers_at_risk"),
-                money(ratio(sum(col("_clv")), sum(col("_clv_customers")))).as(AVERAGE_CLV),
+                Money.of(ratio(sum(col("_clv")), sum(col("_clv_customers")))).as(AVERAGE_CLV),
                 map_from_entries(array_sort(collect_list(struct(col(RFM_SEGMENT), col(CUSTOMERS)))))
                     .as("segment_mix"));
     return withTotals(byRep, REVENUE)
@@ -216,15 +216,8 @@ final class Rollups {
     return when(b.notEqual(0), a.cast("double").divide(b.cast("double")));
   }
 
-  /** Money as decimal(18,2). */
-  static Column money(Column c) {
-    return c.cast(DataTypes.createDecimalType(18, 2));
-  }
-
   static Column clvOf(Optional<Clv> clv) {
-    return clv.map(c -> col(c.column()))
-        .orElse(lit(null).cast(DataTypes.createDecimalType(18, 2)))
-        .as(AVERAGE_CLV);
+    return clv.map(c -> col(c.column())).orElse(lit(null).cast(Money.TYPE)).as(AVERAGE_CLV);
   }
 
   static Column horizon(Optional<Clv> clv) {

@@ -16,6 +16,7 @@ import static io.segmentlake.rfm.RfmColumns.UNITS_PER_CURRENCY;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.segmentlake.Money;
 import io.segmentlake.config.RfmSettings;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -27,14 +28,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructType;
 
 /** The RFM stage: used invoice lines in, rfm_scores and rfm_thresholds out. */
 public final class RfmStage {
   /** Money is published as a decimal with cents. */
-  private static final DecimalType MONEY = DataTypes.createDecimalType(18, 2);
-
   private RfmStage() {}
 
   /** What the stage produced; release() frees the cached per-customer measures. */
@@ -67,7 +65,7 @@ public final class RfmStage {
                 col(MONETARY_UNITS)
                     .cast(DataTypes.createDecimalType(22, 0))
                     .divide(lit(java.math.BigDecimal.valueOf(UNITS_PER_CURRENCY)))
-                    .cast(MONEY)
+                    .cast(Money.TYPE)
                     .as(MONETARY),
                 col(R_SCORE),
                 col(F_SCORE),
