@@ -54,7 +54,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS segmentlake.loyalty_points (
   `customer_type_points` decimal(18,2),
   `interaction_points` decimal(18,2),
   `employer_share_points` decimal(18,2),
-  `interaction_points_by_event` map<string,double>,
+  `interaction_points_by_event` map<string,decimal(18,2)>,
   `net_spend` decimal(18,2),
   `purchase_days` int,
   `median_interval_days` double,

@@ -63,7 +63,7 @@ CREATE TABLE IF NOT EXISTS segmentlake.loyalty_points (
   customer_type_points decimal(18,2),
   interaction_points decimal(18,2),
   employer_share_points decimal(18,2),
-  interaction_points_by_event map(varchar, double),
+  interaction_points_by_event map(varchar, decimal(18,2)),
   net_spend decimal(18,2),
   purchase_days integer,
   median_interval_days double,

@@ -185,6 +185,11 @@ final class StageJob {
     Map<String, Object> summary = new LinkedHashMap<>(loyalty.summary());
     summary.put("previous_run_date", previous.map(p -> p.getKey().toString()).orElse(null));
     manifest.put("loyalty", summary);
+    if (!((Map<?, ?>) summary.get("previous_tiers_not_configured")).isEmpty()) {
+      Progress.log(
+          "warning: loyalty: previous tiers no longer configured (customers counted as new): "
+              + summary.get("previous_tiers_not_configured"));
+    }
     manifest.stage(
         "loyalty",
         progress.done(

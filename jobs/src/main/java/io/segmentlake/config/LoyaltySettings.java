@@ -42,7 +42,18 @@ public record LoyaltySettings(
     s.tiers().levels().forEach(level -> tiers.add(level.name()));
     List<SpecialGroupSettings.GroupRule> rules = s.special().rules();
     for (int i = 0; i < rules.size(); i++) {
-      for (String tier : rules.get(i).tiers()) {
+      SpecialGroupSettings.GroupRule rule = rules.get(i);
+      if (rule.minRecencyDays().isPresent()
+          && rule.maxRecencyDays().isPresent()
+          && rule.minRecencyDays().get() > rule.maxRecencyDays().get()) {
+        throw Keys.bad(
+            P + "special.rules[" + i + "].min-recency-days",
+            rule.minRecencyDays().get().toString(),
+            "at most max-recency-days ("
+                + rule.maxRecencyDays().get()
+                + "): the group would be empty");
+      }
+      for (String tier : rule.tiers()) {
         if (!tiers.contains(tier)) {
           throw Keys.bad(
               P + "special.rules[" + i + "].tiers",

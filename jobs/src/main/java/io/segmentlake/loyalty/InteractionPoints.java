@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import io.segmentlake.Money;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.InteractionRule;
 import java.time.LocalDate;
@@ -122,7 +123,7 @@ final class InteractionPoints {
     return all.groupBy(col(CUSTOMER_ID))
         .agg(
             sum(col(EARNED)).as(INTERACTION_POINTS),
-            map_from_entries(collect_list(struct(col(EVENT), col(EARNED))))
+            map_from_entries(collect_list(struct(col(EVENT), Money.of(col(EARNED)))))
                 .as(INTERACTION_POINTS_BY_EVENT));
   }
 

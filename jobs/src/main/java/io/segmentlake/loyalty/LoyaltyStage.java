@@ -9,14 +9,16 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.JoinKeys;
+import io.segmentlake.Money;
 import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.SpecialGroupSettings.GroupRule;
+import io.segmentlake.config.TierSettings;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -29,14 +31,10 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.storage.StorageLevel;
 
 /** The loyalty stage: points per rule family, tiers and special groups for the whole base. */
 public final class LoyaltyStage {
-  /** Points are published as decimals with two places, so that the families add up exactly. */
-  private static final DecimalType POINTS_TYPE = DataTypes.createDecimalType(18, 2);
-
   private static final String OWN = "_own_purchase_points";
 
   private LoyaltyStage() {}
@@ -91,7 +89,7 @@ public final class LoyaltyStage {
         special
             .groupBy(col(CUSTOMER_ID))
             .agg(array_sort(collect_set(col(SPECIAL_GROUP))).as(SPECIAL_GROUPS));
-    Map<String, Object> summary = summary(tiered, in.previous().isPresent(), skipped);
+    Map<String, Object> summary = summary(tiered, in.previous().isPresent(), skipped, s.tiers());
     return new Result(
         tiered
             .join(groups, JoinKeys.of(CUSTOMER_ID), "left")
@@ -211,14 +209,14 @@ public final class LoyaltyStage {
 
   /** Every family rounded to two places (absent or null: 0); points is their exact sum. */
   private static Dataset<Row> totals(Dataset<Row> all) {
-    Column total = lit(0).cast(POINTS_TYPE);
+    Column total = Money.of(lit(0));
     List<String> present = List.of(all.columns());
     for (String family : FAMILIES) {
       Column value = present.contains(family) ? coalesce(col(family), lit(0.0)) : lit(0.0);
-      all = all.withColumn(family, round(value, 2).cast(POINTS_TYPE));
+      all = all.withColumn(family, Money.of(value));
       total = total.plus(col(family));
     }
-    return all.withColumn(POINTS, total.cast(POINTS_TYPE));
+    return all.withColumn(POINTS, Money.of(total));
   }
 
   private static Column recency(LocalDate asOf) {
@@ -277,13 +275,17 @@ public final class LoyaltyStage {
     for (String c : List.of(CUSTOMER_ID, POINTS, TIER, PREVIOUS_TIER, TIER_CHANGE)) {
       columns.add(col(c));
     }
-    columns.add(round(col(POINTS_TO_NEXT_TIER), 2).cast(POINTS_TYPE).as(POINTS_TO_NEXT_TIER));
+    columns.add(Money.of(col(POINTS_TO_NEXT_TIER)).as(POINTS_TO_NEXT_TIER));
     columns.add(col(RUNS_BELOW_TIER));
     for (String family : FAMILIES) {
       columns.add(col(family));
     }
-    columns.add(col(INTERACTION_POINTS_BY_EVENT));
-    columns.add(round(col(NET_SPEND), 2).cast(POINTS_TYPE).as(NET_SPEND));
+    columns.add(
+        coalesce(
+                col(INTERACTION_POINTS_BY_EVENT),
+                map().cast(DataTypes.createMapType(DataTypes.StringType, Money.TYPE)))
+            .as(INTERACTION_POINTS_BY_EVENT));
+    columns.add(Money.of(col(NET_SPEND)).as(NET_SPEND));
     for (String c :
         List.of(
             PURCHASE_DAYS,
@@ -303,23 +305,34 @@ public final class LoyaltyStage {
     return columns.toArray(Column[]::new);
   }
 
-  /** Customers by tier and by tier change, and what was skipped (one small aggregate). */
+  /**
+   * Customers by tier and by tier change, previous tiers that are no longer configured (those
+   * customers count as new), and what was skipped (one small aggregate).
+   */
   private static Map<String, Object> summary(
-      Dataset<Row> tiered, boolean hadPrevious, List<String> skipped) {
+      Dataset<Row> tiered, boolean hadPrevious, List<String> skipped, TierSettings tiers) {
     Map<String, Long> byTier = new TreeMap<>();
     Map<String, Long> byChange = new TreeMap<>();
+    Map<String, Long> unknownPrevious = new TreeMap<>();
+    List<String> names = new ArrayList<>(List.of(tiers.none()));
+    tiers.levels().forEach(level -> names.add(level.name()));
+    Column unknown =
+        when(col(PREVIOUS_TIER).isin(names.toArray()).unary_$bang(), col(PREVIOUS_TIER));
     long customers = 0;
     double points = 0;
     for (Row r :
         tiered
-            .groupBy(col(TIER), col(TIER_CHANGE))
+            .groupBy(col(TIER), col(TIER_CHANGE), unknown)
             .agg(count(lit(1)), sum(col(POINTS)).cast("double"))
             .collectAsList()) {
-      long n = r.getLong(2);
+      long n = r.getLong(3);
       byTier.merge(r.getString(0), n, Long::sum);
       byChange.merge(r.getString(1), n, Long::sum);
+      if (!r.isNullAt(2)) {
+        unknownPrevious.merge(r.getString(2), n, Long::sum);
+      }
       customers += n;
-      points += r.isNullAt(3) ? 0 : r.getDouble(3);
+      points += r.isNullAt(4) ? 0 : r.getDouble(4);
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("customers", customers);
@@ -327,6 +340,7 @@ public final class LoyaltyStage {
     m.put("customers_by_tier", byTier);
     m.put("customers_by_tier_change", byChange);
     m.put("previous_run", hadPrevious);
+    m.put("previous_tiers_not_configured", unknownPrevious);
     m.put("rules_skipped", skipped);
     return m;
   }

@@ -204,6 +204,13 @@ class ConfigLoaderTest {
         .hasMessageContaining("a weight");
     assertThatThrownBy(() -> load("loyalty.special.rules=[{group = vip, tier = [Gold]}]"))
         .hasMessageContaining("unknown field(s) [tier]");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "loyalty.special.rules=[{group = gone, min-recency-days = 365,"
+                        + " max-recency-days = 90}]"))
+        .hasMessageContaining("segmentlake.loyalty.special.rules[0].min-recency-days")
+        .hasMessageContaining("at most max-recency-days (90.0)");
   }
 
   @Test

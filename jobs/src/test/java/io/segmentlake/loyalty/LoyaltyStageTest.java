@@ -219,13 +219,16 @@ class LoyaltyStageTest {
     assertThat(c).doesNotContainKey("R2");
 
     Row w = c.get("W");
-    Map<String, Double> byEvent = w.getJavaMap(w.fieldIndex("interaction_points_by_event"));
+    // Points by event are money-like decimals that add up to interaction_points; none: empty.
+    Map<String, BigDecimal> byEvent = w.getJavaMap(w.fieldIndex("interaction_points_by_event"));
     assertThat(byEvent)
         .containsOnly(
-            Map.entry("web_purchase", 3.0),
-            Map.entry("club_login", 2.0),
-            Map.entry("news_read", 1.5),
-            Map.entry("referral", 25.0));
+            Map.entry("web_purchase", new BigDecimal("3.00")),
+            Map.entry("club_login", new BigDecimal("2.00")),
+            Map.entry("news_read", new BigDecimal("1.50")),
+            Map.entry("referral", new BigDecimal("25.00")));
+    Row x = c.get("X");
+    assertThat(x.getJavaMap(x.fieldIndex("interaction_points_by_event"))).isEmpty();
     assertThat(w.<String>getAs("tier")).isEqualTo("Bronze");
     assertThat(w.<String>getAs("tier_change")).isEqualTo("new");
     assertThat(w.<BigDecimal>getAs("points_to_next_tier")).isEqualByComparingTo("136.08");
@@ -277,6 +280,39 @@ class LoyaltyStageTest {
     assertThat(families(c.get("W"))).isEqualTo("19.00 0.00 2.02 3.44 0.00 0.00 3.00 0.00 = 27.46");
     assertThat(c).doesNotContainKeys("C", "E", "E2");
     assertThat((List<?>) result.summary().get("rules_skipped")).hasSize(5);
+  }
+
+  @Test
+  void aPreviousTierThatIsNoLongerConfiguredCountsAsNewAndIsReported() {
+    LoyaltyStage.Inputs full = inputs();
+    StructType previousSchema =
+        new StructType()
+            .add("customer_id", DataTypes.StringType)
+            .add("tier", DataTypes.StringType)
+            .add("runs_below_tier", DataTypes.IntegerType);
+    Dataset<Row> previous =
+        SharedSpark.session()
+            .createDataFrame(
+                List.of(
+                    RowFactory.create("W", "Platinum", 0),
+                    RowFactory.create("C", "Platinum", 0),
+                    RowFactory.create("I", "None", 0)),
+                previousSchema);
+    LoyaltyStage.Inputs withPrevious =
+        new LoyaltyStage.Inputs(
+            full.usedInvoices(),
+            full.products(),
+            full.customers(),
+            full.interactions(),
+            full.rfmScores(),
+            Optional.of(previous));
+    LoyaltyStage.Result result = LoyaltyStage.run(withPrevious, AS_OF, settings());
+    Map<String, Row> c = byCustomer(result.points());
+    assertThat(c.get("W").<String>getAs("previous_tier")).isEqualTo("Platinum");
+    assertThat(c.get("W").<String>getAs("tier_change")).isEqualTo("new");
+    assertThat(c.get("I").<String>getAs("tier_change")).isEqualTo("same");
+    assertThat(result.summary().get("previous_tiers_not_configured"))
+        .isEqualTo(Map.of("Platinum", 2L));
   }
 
   private static org.assertj.core.data.Offset<Double> within(double d) {
