@@ -5,6 +5,7 @@ import io.segmentlake.config.TableSource;
 import io.segmentlake.lake.LakeReader;
 import io.segmentlake.quality.Conformer;
 import io.segmentlake.quality.InvoiceRules;
+import io.segmentlake.quality.Quarantine;
 import io.segmentlake.quality.ReferenceRules;
 import io.segmentlake.quality.RowCounts;
 import java.time.Instant;
@@ -18,10 +19,13 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Reads an input table, conforms it to the contract and classifies every row. The classified rows
- * are cached: the counts, the stages and the quarantine all read them, so the input is read, parsed
- * and de-duplicated once. release() frees them.
+ * are cached: the counts and the stages read them, so the input is read, parsed and de-duplicated
+ * once. The quarantined rows are cached on their own, so that the classified rows can be freed as
+ * soon as the last stage that reads the table is done (releaseRows), and the quarantine is still
+ * written at the end of the run; release() frees both.
  */
-record Ingest(TableSource source, Dataset<Row> classified, RowCounts counts) {
+record Ingest(
+    TableSource source, Dataset<Row> classified, RowCounts counts, Dataset<Row> quarantined) {
 
   /** The first instant after the as-of date in the configured zone: later events are ignored. */
   static Instant cutoff(Settings settings, LocalDate asOf) {
@@ -67,6 +71,8 @@ record Ingest(TableSource source, Dataset<Row> classified, RowCounts counts) {
     Dataset<Row> classified =
         rules.apply(Conformer.conform(raw, source)).persist(StorageLevel.MEMORY_AND_DISK());
     RowCounts counts = RowCounts.of(source.table(), classified);
+    Dataset<Row> quarantined = Quarantine.rows(classified).persist(StorageLevel.MEMORY_AND_DISK());
+    quarantined.count();
     progress.done(
         "ingest",
         String.format(
@@ -76,7 +82,7 @@ record Ingest(TableSource source, Dataset<Row> classified, RowCounts counts) {
             Progress.n(counts.used()),
             Progress.n(counts.excludedTotal()),
             Progress.n(counts.quarantinedTotal())));
-    return new Ingest(source, classified, counts);
+    return new Ingest(source, classified, counts, quarantined);
   }
 
   /** The rows the stages use. */
@@ -84,9 +90,15 @@ record Ingest(TableSource source, Dataset<Row> classified, RowCounts counts) {
     return classified.where(classified.col(InvoiceRules.ROW_STATUS).equalTo(InvoiceRules.USED));
   }
 
-  /** Frees the cached rows. */
+  /** Frees the classified rows; the stages must be done with the table. */
+  void releaseRows() {
+    classified.unpersist();
+  }
+
+  /** Frees the classified and the quarantined rows. */
   void release() {
     classified.unpersist();
+    quarantined.unpersist();
   }
 
   /** Applies the quality gate (exit 3 when exceeded). */

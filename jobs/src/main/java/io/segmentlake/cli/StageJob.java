@@ -117,13 +117,17 @@ final class StageJob {
             ? Optional.of(loyalty(spark, invoices, rfm.map(RfmStage.Result::scores), publisher))
             : Optional.empty();
     rfm.ifPresent(r -> r.release().run());
+    // Each input's rows are freed once no later stage reads them (memory for the later stages).
+    releaseRows("interactions");
     if (stages.contains("clusters")) {
       clusters(spark, invoices, loyalty.map(LoyaltyStage.Result::points), publisher);
     }
     loyalty.ifPresent(l -> l.release().run());
+    releaseRows("products");
     if (stages.contains("predict")) {
       predict(invoices, publisher);
     }
+    releaseRows("invoices");
     if (stages.contains("reports")) {
       reports(spark, publisher);
     }
@@ -138,10 +142,15 @@ final class StageJob {
           publisher.stage(
               "quarantine",
               Quarantine.partitionOf(table),
-              Quarantine.rows(in.classified()),
+              in.quarantined(),
               in.counts().quarantinedTotal()));
     }
     ingested.forEach(Ingest::release);
+  }
+
+  /** Frees the classified rows of an input table read in this run (its quarantine stays). */
+  private void releaseRows(String table) {
+    ingested.stream().filter(in -> in.source().table().equals(table)).forEach(Ingest::releaseRows);
   }
 
   private RfmStage.Result rfm(Ingest invoices, Publisher publisher) {
