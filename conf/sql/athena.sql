@@ -243,6 +243,27 @@ TBLPROPERTIES (
   'storage.location.template' = '${output_root}/model_params/as_of_date=${as_of_date}/'
 );
 
+-- model_holdout: with predict.holdout-days (or --holdout-days) only: mean actual vs predicted repeat
+-- purchases in the holdout by calibration frequency (0..6, 7+)
+CREATE EXTERNAL TABLE IF NOT EXISTS segmentlake.model_holdout (
+  `calibration_frequency` string,
+  `customers` bigint,
+  `actual_mean` double,
+  `predicted_mean` double
+)
+PARTITIONED BY (`as_of_date` date)
+STORED AS PARQUET
+LOCATION '${output_root}/model_holdout/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.as_of_date.type' = 'date',
+  'projection.as_of_date.format' = 'yyyy-MM-dd',
+  'projection.as_of_date.range' = '2015-01-01,NOW',
+  'projection.as_of_date.interval' = '1',
+  'projection.as_of_date.interval.unit' = 'DAYS',
+  'storage.location.template' = '${output_root}/model_holdout/as_of_date=${as_of_date}/'
+);
+
 -- customer_segments: the wide BI table: one row per customer
 CREATE EXTERNAL TABLE IF NOT EXISTS segmentlake.customer_segments (
   `customer_id` string,

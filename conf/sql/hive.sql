@@ -174,6 +174,19 @@ STORED AS PARQUET
 LOCATION '${output_root}/model_params/';
 MSCK REPAIR TABLE segmentlake.model_params;
 
+-- model_holdout: with predict.holdout-days (or --holdout-days) only: mean actual vs predicted repeat
+-- purchases in the holdout by calibration frequency (0..6, 7+)
+CREATE EXTERNAL TABLE IF NOT EXISTS segmentlake.model_holdout (
+  `calibration_frequency` string,
+  `customers` bigint,
+  `actual_mean` double,
+  `predicted_mean` double
+)
+PARTITIONED BY (`as_of_date` date)
+STORED AS PARQUET
+LOCATION '${output_root}/model_holdout/';
+MSCK REPAIR TABLE segmentlake.model_holdout;
+
 -- customer_segments: the wide BI table: one row per customer
 CREATE EXTERNAL TABLE IF NOT EXISTS segmentlake.customer_segments (
   `customer_id` string,

@@ -201,6 +201,22 @@ WITH (
 );
 CALL system.sync_partition_metadata('segmentlake', 'model_params', 'ADD');
 
+-- model_holdout: with predict.holdout-days (or --holdout-days) only: mean actual vs predicted repeat
+-- purchases in the holdout by calibration frequency (0..6, 7+)
+CREATE TABLE IF NOT EXISTS segmentlake.model_holdout (
+  calibration_frequency varchar,
+  customers bigint,
+  actual_mean double,
+  predicted_mean double,
+  as_of_date date
+)
+WITH (
+  external_location = '${output_root}/model_holdout',
+  format = 'PARQUET',
+  partitioned_by = ARRAY['as_of_date']
+);
+CALL system.sync_partition_metadata('segmentlake', 'model_holdout', 'ADD');
+
 -- customer_segments: the wide BI table: one row per customer
 CREATE TABLE IF NOT EXISTS segmentlake.customer_segments (
   customer_id varchar,

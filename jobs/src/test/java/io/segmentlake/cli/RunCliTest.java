@@ -62,7 +62,8 @@ class RunCliTest {
     for (String command : List.of("rfm", "loyalty", "reports")) {
       assertThat(cli(out, command, "--as-of", BEFORE)).as(command).isEqualTo(0);
     }
-    assertThat(cli(out, "run", "--as-of", AS_OF)).isEqualTo(0);
+    // With a holdout, so that model_holdout is among the tables read back and declared.
+    assertThat(cli(out, "run", "--as-of", AS_OF, "--holdout-days", "90")).isEqualTo(0);
   }
 
   private static Dataset<Row> at(String table, String date) {
