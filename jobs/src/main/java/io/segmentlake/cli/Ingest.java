@@ -72,6 +72,7 @@ record Ingest(
         rules.apply(Conformer.conform(raw, source)).persist(StorageLevel.MEMORY_AND_DISK());
     RowCounts counts = RowCounts.of(source.table(), classified);
     Dataset<Row> quarantined = Quarantine.rows(classified).persist(StorageLevel.MEMORY_AND_DISK());
+    // Filled now, while the classified rows are cached: they may be freed before it is written.
     quarantined.count();
     progress.done(
         "ingest",
