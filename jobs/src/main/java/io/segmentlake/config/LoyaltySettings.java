@@ -38,8 +38,7 @@ public record LoyaltySettings(
   /** Reads segmentlake.loyalty. */
   static LoyaltySettings from(Config c) {
     LoyaltySettings s = read(c);
-    java.util.Set<String> tiers = new java.util.HashSet<>(java.util.Set.of(s.tiers().none()));
-    s.tiers().levels().forEach(level -> tiers.add(level.name()));
+    List<String> tiers = s.tiers().names();
     List<SpecialGroupSettings.GroupRule> rules = s.special().rules();
     for (int i = 0; i < rules.size(); i++) {
       SpecialGroupSettings.GroupRule rule = rules.get(i);

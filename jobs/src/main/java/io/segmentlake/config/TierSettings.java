@@ -1,6 +1,7 @@
 package io.segmentlake.config;
 
 import com.typesafe.config.Config;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +11,13 @@ public record TierSettings(List<Level> levels, String none, int graceRuns) {
 
   /** A tier earned from {@code minPoints} points on. */
   public record Level(String name, double minPoints) {}
+
+  /** Every tier name: the one below the levels, then the levels in order. */
+  public List<String> names() {
+    List<String> names = new ArrayList<>(List.of(none));
+    levels.forEach(level -> names.add(level.name()));
+    return names;
+  }
 
   static TierSettings from(Config c, String path) {
     List<Level> levels =

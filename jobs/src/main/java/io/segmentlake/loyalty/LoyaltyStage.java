@@ -314,10 +314,8 @@ public final class LoyaltyStage {
     Map<String, Long> byTier = new TreeMap<>();
     Map<String, Long> byChange = new TreeMap<>();
     Map<String, Long> unknownPrevious = new TreeMap<>();
-    List<String> names = new ArrayList<>(List.of(tiers.none()));
-    tiers.levels().forEach(level -> names.add(level.name()));
     Column unknown =
-        when(col(PREVIOUS_TIER).isin(names.toArray()).unary_$bang(), col(PREVIOUS_TIER));
+        when(col(PREVIOUS_TIER).isin(tiers.names().toArray()).unary_$bang(), col(PREVIOUS_TIER));
     long customers = 0;
     double points = 0;
     for (Row r :
