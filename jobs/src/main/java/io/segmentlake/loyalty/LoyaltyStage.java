@@ -83,7 +83,7 @@ public final class LoyaltyStage {
             .persist(StorageLevel.MEMORY_AND_DISK());
     List<Dataset<Row>> cached = new ArrayList<>(List.of(earned, tiered));
     Dataset<Row> special =
-        special(in, tiered, asOf, s, skipped, cached).persist(StorageLevel.MEMORY_AND_DISK());
+        special(in, tiered, asOf, s, skipped).persist(StorageLevel.MEMORY_AND_DISK());
     cached.add(special);
     Dataset<Row> groups =
         special
@@ -224,20 +224,10 @@ public final class LoyaltyStage {
   }
 
   private static Dataset<Row> special(
-      Inputs in,
-      Dataset<Row> tiered,
-      LocalDate asOf,
-      LoyaltySettings s,
-      List<String> skipped,
-      List<Dataset<Row>> cached) {
+      Inputs in, Dataset<Row> tiered, LocalDate asOf, LoyaltySettings s, List<String> skipped) {
     List<Dataset<Row>> groups = new ArrayList<>();
     if (s.special().topBuyerYears() > 0) {
-      // Read twice (the maxima, then the buyers at them): computed once.
-      Dataset<Row> units =
-          SpecialGroups.units(in.usedInvoices(), asOf, s.special().topBuyerYears())
-              .persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(units);
-      groups.add(SpecialGroups.topBuyers(units));
+      groups.add(SpecialGroups.topBuyers(in.usedInvoices(), asOf, s.special().topBuyerYears()));
     }
     if (in.products().isPresent() && !s.special().flags().isEmpty()) {
       groups.add(

@@ -4,7 +4,6 @@ import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_intersect;
 import static org.apache.spark.sql.functions.arrays_overlap;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count_distinct;
@@ -12,21 +11,29 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.year;
 
-import io.segmentlake.JoinKeys;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.SpecialGroupSettings.GroupRule;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /** Special customer groups: rows (special_group, customer_id, reason). */
 final class SpecialGroups {
@@ -40,28 +47,42 @@ final class SpecialGroups {
   private SpecialGroups() {}
 
   /**
-   * Net quantity per product, calendar year and customer, for the last `years` calendar years up to
-   * the as-of date's (no shuffle: the lines are partitioned by customer).
+   * The top buyers by net quantity of every product in each of the last `years` calendar years up
+   * to the as-of date's (ties all kept; a net quantity of 0 or less tops nothing). Each customer's
+   * units per product and year are summed from that customer's lines alone (grouped by customer,
+   * which the lines already are: no shuffle, no hash table over every customer, product and year);
+   * each partition keeps only its own leaders per product and year, which are all a customer can be
+   * top with, since a customer's lines are all in one partition; the leaders across partitions are
+   * a small window at the end.
    */
-  static Dataset<Row> units(Dataset<Row> lines, LocalDate asOf, int years) {
+  static Dataset<Row> topBuyers(Dataset<Row> lines, LocalDate asOf, int years) {
     Schemas.require(lines, "used invoices", CUSTOMER_ID, INVOICE_TS, PRODUCT_ID, QUANTITY);
-    return lines
-        .withColumn(YEAR, year(to_date(col(INVOICE_TS))))
-        .where(col(YEAR).gt(asOf.getYear() - years))
-        .groupBy(col(PRODUCT_ID), col(YEAR), col(CUSTOMER_ID))
-        .agg(sum(col(QUANTITY)).as(UNITS))
-        .where(col(UNITS).gt(0));
-  }
-
-  /**
-   * The top buyers by net quantity of every product in each year of {@link #units} (ties all kept;
-   * a net quantity of 0 or less tops nothing). The maxima come from a partial aggregate (a few rows
-   * per product) and are broadcast back, so the per-customer units are never shuffled.
-   */
-  static Dataset<Row> topBuyers(Dataset<Row> units) {
-    Dataset<Row> top = units.groupBy(col(PRODUCT_ID), col(YEAR)).agg(max(col(UNITS)).as(TOP));
-    return units
-        .join(broadcast(top), JoinKeys.of(PRODUCT_ID, YEAR))
+    StructType units =
+        new StructType()
+            .add(CUSTOMER_ID, DataTypes.StringType)
+            .add(PRODUCT_ID, DataTypes.StringType)
+            .add(YEAR, DataTypes.IntegerType)
+            .add(UNITS, DataTypes.LongType);
+    Dataset<Row> recent =
+        lines
+            .select(
+                col(CUSTOMER_ID),
+                col(PRODUCT_ID),
+                year(to_date(col(INVOICE_TS))).as(YEAR),
+                col(QUANTITY).cast("long").as(UNITS))
+            .where(col(YEAR).gt(asOf.getYear() - years));
+    Dataset<Row> leaders =
+        recent
+            .groupBy(col(CUSTOMER_ID))
+            .as(Encoders.STRING(), Encoders.row(units))
+            .flatMapGroups(
+                (FlatMapGroupsFunction<String, Row, Row>) SpecialGroups::customerUnits,
+                Encoders.row(units))
+            .mapPartitions(
+                (MapPartitionsFunction<Row, Row>) SpecialGroups::partitionLeaders,
+                Encoders.row(units));
+    return leaders
+        .withColumn(TOP, max(col(UNITS)).over(Window.partitionBy(col(PRODUCT_ID), col(YEAR))))
         .where(col(UNITS).equalTo(col(TOP)))
         .select(
             lit(TOP_BUYER).as(SPECIAL_GROUP),
@@ -75,6 +96,43 @@ final class SpecialGroups {
                     col(UNITS).cast("string"),
                     lit(" units)"))
                 .as(REASON));
+  }
+
+  /** One customer's positive net units per product and year (rows as in {@link #topBuyers}). */
+  private static Iterator<Row> customerUnits(String customer, Iterator<Row> lines) {
+    Map<List<Object>, Long> units = new HashMap<>();
+    while (lines.hasNext()) {
+      Row line = lines.next();
+      if (!line.isNullAt(1) && !line.isNullAt(2) && !line.isNullAt(3)) {
+        units.merge(List.of(line.getString(1), line.getInt(2)), line.getLong(3), Long::sum);
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    units.forEach(
+        (key, n) -> {
+          if (n > 0) {
+            rows.add(RowFactory.create(customer, key.get(0), key.get(1), n));
+          }
+        });
+    return rows.iterator();
+  }
+
+  /** The rows at the highest units of their product and year within one partition. */
+  private static Iterator<Row> partitionLeaders(Iterator<Row> units) {
+    Map<List<Object>, List<Row>> leaders = new HashMap<>();
+    while (units.hasNext()) {
+      Row row = units.next();
+      List<Row> at =
+          leaders.computeIfAbsent(List.of(row.get(1), row.get(2)), k -> new ArrayList<>());
+      long best = at.isEmpty() ? Long.MIN_VALUE : at.get(0).getLong(3);
+      if (row.getLong(3) > best) {
+        at.clear();
+      }
+      if (row.getLong(3) >= best) {
+        at.add(row);
+      }
+    }
+    return leaders.values().stream().flatMap(List::stream).iterator();
   }
 
   /**
