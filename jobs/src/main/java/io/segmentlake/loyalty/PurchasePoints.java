@@ -46,6 +46,7 @@ final class PurchasePoints {
   private static final String IN_WINDOW = "_in_window";
   private static final String AMOUNT = "_amount";
   private static final String W_PRODUCT = "_product_weight";
+  private static final String W_FACTORS = "_category_quality_factors";
   private static final String W_BAND = "_band_multiplier";
   private static final String W_RECENCY = "_recency_multiplier";
   private static final String S0 = "_spend";
@@ -57,11 +58,23 @@ final class PurchasePoints {
 
   private PurchasePoints() {}
 
-  /** The product columns the weights use, when products are known. */
-  static Dataset<Row> productWeights(Dataset<Row> products) {
+  /**
+   * Per product: its weight when its margin is known from margin_rate, else the category and
+   * quality factors that a line's margin (from unit_cost and the line's price) is then applied to.
+   * Computed once per product, not per line.
+   */
+  static Dataset<Row> productWeights(Dataset<Row> products, LoyaltySettings s) {
     Schemas.require(products, "products", PRODUCT_ID, CATEGORY, UNIT_COST, MARGIN_RATE);
+    Column factors =
+        lookup(lower(trim(col(CATEGORY))), s.categoryWeights(), lit(1.0))
+            .multiply(lookup(col(QUALITY_LEVEL), s.qualityWeights(), lit(1.0)));
     return products.select(
-        col(PRODUCT_ID), col(CATEGORY), col(UNIT_COST), col(MARGIN_RATE), col(QUALITY_LEVEL));
+        col(PRODUCT_ID),
+        col(UNIT_COST),
+        when(col(MARGIN_RATE).isNotNull(), band(col(MARGIN_RATE), s.marginWeights()))
+            .multiply(factors)
+            .as(W_PRODUCT),
+        factors.as(W_FACTORS));
   }
 
   /**
@@ -80,7 +93,7 @@ final class PurchasePoints {
                 p ->
                     lines
                         .join(
-                            broadcast(productWeights(p)),
+                            broadcast(productWeights(p, s)),
                             lines.col(PRODUCT_ID).equalTo(p.col(PRODUCT_ID)),
                             "left")
                         .drop(p.col(PRODUCT_ID)))
@@ -142,14 +155,16 @@ final class PurchasePoints {
     return points;
   }
 
+  /**
+   * A line's product weight: its product's, or from the line's margin when that needs its price.
+   */
   private static Column productWeight(LoyaltySettings s) {
-    Column margin =
-        coalesce(
-            col(MARGIN_RATE),
-            when(col(UNIT_PRICE).gt(0), lit(1.0).minus(col(UNIT_COST).divide(col(UNIT_PRICE)))));
-    return band(margin, s.marginWeights())
-        .multiply(lookup(lower(trim(col(CATEGORY))), s.categoryWeights(), lit(1.0)))
-        .multiply(lookup(col(QUALITY_LEVEL), s.qualityWeights(), lit(1.0)));
+    Column lineMargin =
+        when(col(UNIT_PRICE).gt(0), lit(1.0).minus(col(UNIT_COST).divide(col(UNIT_PRICE))));
+    return when(
+            col(W_PRODUCT).isNull().and(col(W_FACTORS).isNotNull()),
+            band(lineMargin, s.marginWeights()).multiply(col(W_FACTORS)))
+        .otherwise(coalesce(col(W_PRODUCT), lit(1.0)));
   }
 
   /** The value configured for the key (string keys compared in lower case), else `otherwise`. */
