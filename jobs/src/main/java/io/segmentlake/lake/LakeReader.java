@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -77,13 +78,28 @@ public final class LakeReader {
         : Optional.empty();
   }
 
-  /** The latest published partition of an output table dated before a date, with its date. */
+  /**
+   * The latest partition of an output table dated before a date whose run was published (its run
+   * marker exists), with its date. A partition left by a run that stopped before its marker is
+   * passed over, as orchestrators and our notebooks pass it over.
+   */
   public Optional<Map.Entry<LocalDate, Dataset<Row>>> latestBefore(
       String outputRoot, String table, LocalDate date) {
     return dates(outputRoot, table).stream()
-        .filter(d -> d.isBefore(date))
+        .filter(d -> d.isBefore(date) && published(outputRoot, d))
         .max(LocalDate::compareTo)
         .map(d -> Map.entry(d, partition(outputRoot, table, d).orElseThrow()));
+  }
+
+  private boolean published(String outputRoot, LocalDate date) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    Path marker = new RunLog(hadoop, outputRoot, date).marker();
+    try {
+      return marker.getFileSystem(hadoop).exists(marker);
+    } catch (IOException e) {
+      throw JobFailure.inputRejected(
+          "run marker " + marker + ": cannot be read: " + e.getMessage(), e);
+    }
   }
 
   /** The as_of_date partitions of an output table (none when the table does not exist). */
