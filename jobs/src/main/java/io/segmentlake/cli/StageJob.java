@@ -194,6 +194,14 @@ final class StageJob {
     Map<String, Object> summary = new LinkedHashMap<>(loyalty.summary());
     summary.put("previous_run_date", previous.map(p -> p.getKey().toString()).orElse(null));
     manifest.put("loyalty", summary);
+    Map<String, List<String>> unknownSegments = settings.groupRuleSegmentsNotConfigured();
+    summary.put("group_rule_segments_not_configured", unknownSegments);
+    if (!unknownSegments.isEmpty()) {
+      Progress.log(
+          "warning: loyalty: special-group rules name RFM segments that rfm.segments does not"
+              + " define (no customer can be in them): "
+              + unknownSegments);
+    }
     if (!((Map<?, ?>) summary.get("previous_tiers_not_configured")).isEmpty()) {
       Progress.log(
           "warning: loyalty: previous tiers no longer configured (customers counted as new): "

@@ -14,6 +14,17 @@ public record RfmSettings(
     RfmThresholds thresholds,
     List<SegmentRule> segments) {
 
+  /** The segment of a customer whom no rule matches. */
+  public static final String OTHERS = "Others";
+
+  /** Every segment a customer can be given: the rules' names, then {@link #OTHERS}. */
+  public List<String> segmentNames() {
+    List<String> names =
+        new java.util.ArrayList<>(segments.stream().map(SegmentRule::name).toList());
+    names.add(OTHERS);
+    return names;
+  }
+
   /** Scoring methods. */
   public enum Method {
     QUANTILE,

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.segmentlake.JobFailure;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 
 /** Every setting of a run, read eagerly and validated before a Spark session exists. */
@@ -73,6 +74,23 @@ public record Settings(
                 + " ~/.aws (AWS_PROFILE), or the instance or container role");
       }
     }
+  }
+
+  /**
+   * Per special-group rule, the RFM segments it lists that no customer can be in (not a name of
+   * rfm.segments nor Others): not an error, since changing rfm.segments alone should not break the
+   * group rules, but such a group is smaller than meant, so the run warns.
+   */
+  public Map<String, List<String>> groupRuleSegmentsNotConfigured() {
+    List<String> names = rfm.segmentNames();
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    for (SpecialGroupSettings.GroupRule rule : loyalty.special().rules()) {
+      List<String> unknown = rule.rfmSegments().stream().filter(n -> !names.contains(n)).toList();
+      if (!unknown.isEmpty()) {
+        out.put(rule.group(), unknown);
+      }
+    }
+    return out;
   }
 
   /**

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.Schemas;
+import io.segmentlake.config.RfmSettings;
 import io.segmentlake.config.SegmentRule;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -18,14 +19,12 @@ import org.apache.spark.sql.Row;
 
 /** Names RFM segments from an ordered rule table: the first matching rule wins, else "Others". */
 final class RfmSegments {
-  static final String OTHERS = "Others";
-
   private RfmSegments() {}
 
   /** Adds rfm_segment to scored customers. */
   static Dataset<Row> assign(Dataset<Row> scored, List<SegmentRule> rules) {
     Schemas.require(scored, "rfm scores", R_SCORE, F_SCORE, M_SCORE, RFM_CELL);
-    Column segment = lit(OTHERS);
+    Column segment = lit(RfmSettings.OTHERS);
     for (int i = rules.size() - 1; i >= 0; i--) {
       SegmentRule rule = rules.get(i);
       segment = when(matches(rule), lit(rule.name())).otherwise(segment);

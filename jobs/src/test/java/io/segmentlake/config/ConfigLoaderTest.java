@@ -214,6 +214,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void groupRulesNamingSegmentsThatRfmDoesNotDefineAreReportedNotRefused() {
+    assertThat(load().groupRuleSegmentsNotConfigured()).isEmpty();
+    // The default rules name Champions, Loyal, At Risk, ...: a shorter segment map leaves some out.
+    Settings s =
+        load(
+            "rfm.segments=[{name = Best, r = [4, 5], f = [4, 5], m = [1, 5]}]",
+            "loyalty.special.rules=[{group = vip, rfm-segments = [Best, Champions]},"
+                + " {group = rest, rfm-segments = [Others]}, {group = gold, tiers = [Gold]}]");
+    assertThat(s.groupRuleSegmentsNotConfigured())
+        .containsExactly(java.util.Map.entry("vip", java.util.List.of("Champions")));
+  }
+
+  @Test
   void predictDefaultsAndBadValues() {
     PredictSettings p = load().predict();
     assertThat(p.timeUnit()).isEqualTo(PredictSettings.TimeUnit.DAYS);
