@@ -80,14 +80,16 @@ public final class LakeReader {
 
   /**
    * The latest partition of an output table dated before a date whose run was published (its run
-   * marker exists), with its date. A partition left by a run that stopped before its marker is
-   * passed over, as orchestrators and our notebooks pass it over.
+   * marker exists), with its date. A date whose first run stopped before its marker is passed over,
+   * as orchestrators and our notebooks pass it over.
    */
   public Optional<Map.Entry<LocalDate, Dataset<Row>>> latestBefore(
       String outputRoot, String table, LocalDate date) {
     return dates(outputRoot, table).stream()
-        .filter(d -> d.isBefore(date) && published(outputRoot, d))
-        .max(LocalDate::compareTo)
+        .filter(d -> d.isBefore(date))
+        .sorted(java.util.Comparator.reverseOrder())
+        .filter(d -> published(outputRoot, d)) // newest first: one marker lookup, as a rule
+        .findFirst()
         .map(d -> Map.entry(d, partition(outputRoot, table, d).orElseThrow()));
   }
 

@@ -46,7 +46,8 @@ final class PurchasePoints {
   private static final String IN_WINDOW = "_in_window";
   private static final String AMOUNT = "_amount";
   private static final String W_PRODUCT = "_product_weight";
-  private static final String W_FACTORS = "_category_quality_factors";
+  private static final String W_CATEGORY = "_category_weight";
+  private static final String W_QUALITY = "_quality_weight";
   private static final String W_BAND = "_band_multiplier";
   private static final String W_RECENCY = "_recency_multiplier";
   private static final String S0 = "_spend";
@@ -60,21 +61,22 @@ final class PurchasePoints {
 
   /**
    * Per product: its weight when its margin is known from margin_rate, else the category and
-   * quality factors that a line's margin (from unit_cost and the line's price) is then applied to.
-   * Computed once per product, not per line.
+   * quality weights that a line's margin band (from unit_cost and the line's price) is multiplied
+   * by, in that order. Computed once per product, not per line.
    */
   static Dataset<Row> productWeights(Dataset<Row> products, LoyaltySettings s) {
     Schemas.require(products, "products", PRODUCT_ID, CATEGORY, UNIT_COST, MARGIN_RATE);
-    Column factors =
-        lookup(lower(trim(col(CATEGORY))), s.categoryWeights(), lit(1.0))
-            .multiply(lookup(col(QUALITY_LEVEL), s.qualityWeights(), lit(1.0)));
+    Column category = lookup(lower(trim(col(CATEGORY))), s.categoryWeights(), lit(1.0));
+    Column quality = lookup(col(QUALITY_LEVEL), s.qualityWeights(), lit(1.0));
     return products.select(
         col(PRODUCT_ID),
         col(UNIT_COST),
-        when(col(MARGIN_RATE).isNotNull(), band(col(MARGIN_RATE), s.marginWeights()))
-            .multiply(factors)
+        when(
+                col(MARGIN_RATE).isNotNull(),
+                weight(band(col(MARGIN_RATE), s.marginWeights()), category, quality))
             .as(W_PRODUCT),
-        factors.as(W_FACTORS));
+        category.as(W_CATEGORY),
+        quality.as(W_QUALITY));
   }
 
   /**
@@ -156,15 +158,20 @@ final class PurchasePoints {
   }
 
   /**
-   * A line's product weight: its product's, or from the line's margin when that needs its price.
+   * A line's product weight: its product's, or from the line's margin when that needs its price; 1
+   * for a product that products does not list.
    */
   private static Column productWeight(LoyaltySettings s) {
     Column lineMargin =
         when(col(UNIT_PRICE).gt(0), lit(1.0).minus(col(UNIT_COST).divide(col(UNIT_PRICE))));
-    return when(
-            col(W_PRODUCT).isNull().and(col(W_FACTORS).isNotNull()),
-            band(lineMargin, s.marginWeights()).multiply(col(W_FACTORS)))
-        .otherwise(coalesce(col(W_PRODUCT), lit(1.0)));
+    return when(col(W_CATEGORY).isNull(), lit(1.0))
+        .when(col(W_PRODUCT).isNotNull(), col(W_PRODUCT))
+        .otherwise(weight(band(lineMargin, s.marginWeights()), col(W_CATEGORY), col(W_QUALITY)));
+  }
+
+  /** Margin band x category weight x quality weight. */
+  private static Column weight(Column marginBand, Column category, Column quality) {
+    return marginBand.multiply(category).multiply(quality);
   }
 
   /** The value configured for the key (string keys compared in lower case), else `otherwise`. */

@@ -315,6 +315,31 @@ class LoyaltyStageTest {
         .isEqualTo(Map.of("Platinum", 2L));
   }
 
+  @Test
+  void topBuyersTiedAcrossPartitionsAreAllKept() {
+    // A and B tie on P1 in 2024 (3 + 2 and 5 units), C has 4; spread over four partitions, each
+    // partition only knows its own leaders. D's net units are 0 (a return): it tops nothing.
+    Dataset<Row> spread =
+        Fixtures.rows(
+                LINES,
+                List.of(
+                    line("1", "A", "2024-02-01", "P1", 3, 1),
+                    line("2", "A", "2024-05-01", "P1", 2, 1),
+                    line("3", "B", "2024-03-01", "P1", 5, 1),
+                    line("4", "C", "2024-04-01", "P1", 4, 1),
+                    line("5", "D", "2024-04-01", "P2", 2, 1),
+                    line("6", "D", "2024-06-01", "P2", -2, 1)))
+            .repartition(4, org.apache.spark.sql.functions.col("invoice_id"));
+    List<String> top =
+        SpecialGroups.topBuyers(spread, AS_OF, 1).collectAsList().stream()
+            .map(r -> r.<String>getAs("customer_id") + ": " + r.<String>getAs("reason"))
+            .sorted()
+            .toList();
+    assertThat(top)
+        .containsExactly(
+            "A: top buyer of P1 in 2024 (5 units)", "B: top buyer of P1 in 2024 (5 units)");
+  }
+
   private static org.assertj.core.data.Offset<Double> within(double d) {
     return org.assertj.core.data.Offset.offset(d);
   }
