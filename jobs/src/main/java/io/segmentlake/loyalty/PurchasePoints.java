@@ -2,21 +2,14 @@ package io.segmentlake.loyalty;
 
 import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_date;
@@ -27,12 +20,22 @@ import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.LoyaltySettings.Band;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.api.java.function.MapGroupsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Points from purchases, per customer. Stepped points on the net spend in the window are the base;
@@ -54,8 +57,8 @@ final class PurchasePoints {
   private static final String S1 = "_spend_weighted";
   private static final String S2 = "_spend_banded";
   private static final String S3 = "_spend_recent";
-  private static final String DAYS = "_purchase_day_list";
-  private static final String SORTED = "_sorted_intervals";
+  private static final String FIRST_DAY = "_first_day";
+  private static final String LAST_DAY = "_last_day";
 
   private PurchasePoints() {}
 
@@ -82,8 +85,8 @@ final class PurchasePoints {
   /**
    * One row per customer with a used line up to the as-of date: first and last purchase date, net
    * spend, purchase days and interval statistics in the window, and the purchase families. The line
-   * factors are projected first, so that the one aggregate (no shuffle: the lines are partitioned
-   * by customer) sums plain columns.
+   * factors are projected first; each customer's lines are then summed by {@link #totals} (no
+   * shuffle: the lines are partitioned and sorted by customer).
    */
   static Dataset<Row> compute(
       Dataset<Row> lines, Optional<Dataset<Row>> products, LocalDate asOf, LoyaltySettings s) {
@@ -105,29 +108,101 @@ final class PurchasePoints {
     Dataset<Row> factors =
         withProducts.select(
             col(CUSTOMER_ID),
-            day.as(DAY),
+            unix_date(day).as(DAY),
             col(QUANTITY).gt(0).as(PURCHASE),
             inWindow.as(IN_WINDOW),
             when(inWindow, col(QUANTITY).cast("double").multiply(col(UNIT_PRICE))).as(AMOUNT),
             (products.isPresent() ? productWeight(s) : lit(1.0)).as(W_PRODUCT),
             band(abs(col(QUANTITY)), s.quantityBands()).as(W_BAND),
             recency(datediff(lit(Date.valueOf(asOf)), day), s).as(W_RECENCY));
-    Column purchase = col(PURCHASE);
-    Column weighted = col(AMOUNT).multiply(col(W_PRODUCT));
-    Column banded = weighted.multiply(col(W_BAND));
     Dataset<Row> perCustomer =
         factors
             .groupBy(col(CUSTOMER_ID))
-            .agg(
-                min(when(purchase, col(DAY))).as(FIRST_PURCHASE_DATE),
-                max(when(purchase, col(DAY))).as(LAST_PURCHASE_DATE),
-                coalesce(sum(col(AMOUNT)), lit(0.0)).as(S0),
-                coalesce(sum(weighted), lit(0.0)).as(S1),
-                coalesce(sum(banded), lit(0.0)).as(S2),
-                coalesce(sum(banded.multiply(col(W_RECENCY))), lit(0.0)).as(S3),
-                array_sort(collect_set(when(purchase.and(col(IN_WINDOW)), unix_date(col(DAY)))))
-                    .as(DAYS));
-    return families(intervals(perCustomer), s);
+            .as(Encoders.STRING(), Encoders.row(factors.schema()))
+            .mapGroups((MapGroupsFunction<String, Row, Row>) PurchasePoints::totals, TOTALS)
+            .select(
+                col(CUSTOMER_ID),
+                date_from_unix_date(col(FIRST_DAY)).as(FIRST_PURCHASE_DATE),
+                date_from_unix_date(col(LAST_DAY)).as(LAST_PURCHASE_DATE),
+                col(S0),
+                col(S1),
+                col(S2),
+                col(S3),
+                col(PURCHASE_DAYS),
+                col(MEDIAN_INTERVAL_DAYS),
+                col(INTERVAL_CV));
+    return families(perCustomer, s);
+  }
+
+  /** The per-customer totals of {@link #totals}. */
+  private static final Encoder<Row> TOTALS =
+      Encoders.row(
+          new StructType()
+              .add(CUSTOMER_ID, DataTypes.StringType)
+              .add(FIRST_DAY, DataTypes.IntegerType)
+              .add(LAST_DAY, DataTypes.IntegerType)
+              .add(S0, DataTypes.DoubleType, false)
+              .add(S1, DataTypes.DoubleType, false)
+              .add(S2, DataTypes.DoubleType, false)
+              .add(S3, DataTypes.DoubleType, false)
+              .add(PURCHASE_DAYS, DataTypes.IntegerType, false)
+              .add(MEDIAN_INTERVAL_DAYS, DataTypes.DoubleType)
+              .add(INTERVAL_CV, DataTypes.DoubleType));
+
+  /**
+   * One customer's totals from its line factors (columns as projected in {@link #compute}): the
+   * first and last purchase day, the spend in the window (S0) and its weighted (S1), banded (S2)
+   * and recency-weighted (S3) sums, and the distinct purchase days in the window with the median
+   * and coefficient of variation of the gaps between them (null for fewer than two days). The mean
+   * gap is (last - first) / gaps.
+   */
+  private static Row totals(String customer, Iterator<Row> lines) {
+    Integer first = null;
+    Integer last = null;
+    double spend = 0;
+    double weighted = 0;
+    double banded = 0;
+    double recent = 0;
+    Set<Integer> windowDays = new HashSet<>();
+    while (lines.hasNext()) {
+      Row line = lines.next();
+      if (!line.isNullAt(1) && !line.isNullAt(2) && line.getBoolean(2)) {
+        int day = line.getInt(1);
+        first = first == null ? day : Math.min(first, day);
+        last = last == null ? day : Math.max(last, day);
+        if (!line.isNullAt(3) && line.getBoolean(3)) {
+          windowDays.add(day);
+        }
+      }
+      if (!line.isNullAt(4)) {
+        double w = line.getDouble(4) * line.getDouble(5);
+        double b = w * line.getDouble(6);
+        spend += line.getDouble(4);
+        weighted += w;
+        banded += b;
+        recent += b * line.getDouble(7);
+      }
+    }
+    int[] days = windowDays.stream().mapToInt(Integer::intValue).sorted().toArray();
+    Double median = null;
+    Double cv = null;
+    if (days.length >= 2) {
+      int[] gaps = new int[days.length - 1];
+      for (int i = 1; i < days.length; i++) {
+        gaps[i - 1] = days[i] - days[i - 1];
+      }
+      Arrays.sort(gaps);
+      int n = gaps.length;
+      median = n % 2 == 1 ? (double) gaps[n / 2] : (gaps[n / 2 - 1] + gaps[n / 2]) / 2.0;
+      double mean = (double) (days[days.length - 1] - days[0]) / n;
+      double squares = 0;
+      for (int gap : gaps) {
+        squares += (gap - mean) * (gap - mean);
+      }
+      cv = Math.sqrt(squares / n) / mean;
+    }
+    return RowFactory.create(
+        customer, first, last, spend, weighted, banded, recent, days.length, median, cv);
   }
 
   /** Whether a date lies in the n days ending on the as-of date. */
@@ -193,40 +268,6 @@ final class PurchasePoints {
       multiplier = when(ageDays.lt(lit(w.from())), lit(w.value())).otherwise(multiplier);
     }
     return multiplier;
-  }
-
-  /**
-   * Purchase days in the window, and the median and coefficient of variation of their gaps. The
-   * days are day numbers (ints): the lambdas below are interpreted, and date arithmetic in them
-   * costs. The mean gap is (last - first) / gaps.
-   */
-  private static Dataset<Row> intervals(Dataset<Row> perCustomer) {
-    String gaps =
-        String.format(
-            "CASE WHEN size(%1$s) >= 2 THEN zip_with(slice(%1$s, 2, size(%1$s) - 1),"
-                + " slice(%1$s, 1, size(%1$s) - 1), (a, b) -> a - b) END",
-            DAYS);
-    String median =
-        String.format(
-            "CASE WHEN size(%1$s) %% 2 = 1 THEN CAST(%1$s[size(%1$s) div 2] AS DOUBLE)"
-                + " WHEN size(%1$s) > 0 THEN (%1$s[size(%1$s) div 2 - 1] + %1$s[size(%1$s) div 2])"
-                + " / 2.0 END",
-            SORTED);
-    String mean =
-        String.format(
-            "(CAST(element_at(%1$s, -1) - element_at(%1$s, 1) AS DOUBLE) / (size(%1$s) - 1))",
-            DAYS);
-    String cv =
-        String.format(
-            "sqrt(aggregate(%1$s, 0D, (acc, x) -> acc + (x - %2$s) * (x - %2$s)) / size(%1$s))"
-                + " / %2$s",
-            SORTED, mean);
-    return perCustomer
-        .withColumn(PURCHASE_DAYS, size(col(DAYS)))
-        .withColumn(SORTED, array_sort(expr(gaps)))
-        .withColumn(MEDIAN_INTERVAL_DAYS, expr(median))
-        .withColumn(INTERVAL_CV, when(size(col(DAYS)).geq(2), expr(cv)))
-        .drop(DAYS, SORTED);
   }
 
   private static Dataset<Row> families(Dataset<Row> c, LoyaltySettings s) {
