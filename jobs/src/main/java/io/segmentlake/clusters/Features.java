@@ -21,24 +21,17 @@ import static io.segmentlake.clusters.ClusterColumns.UNIT_COST;
 import static io.segmentlake.clusters.ClusterColumns.UNIT_PRICE;
 import static io.segmentlake.clusters.ClusterColumns.WEB_SHARE;
 import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
-import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.signum;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_date;
@@ -50,11 +43,23 @@ import io.segmentlake.config.ClusterSettings.Feature;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.api.java.function.MapGroupsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The behavioural features of every customer with a purchase up to the as-of date, in original
@@ -73,8 +78,7 @@ final class Features {
   private static final String WEB_INVOICES = "_web_invoices";
   private static final String FIRST = "_first";
   private static final String LAST = "_last";
-  private static final String DAYS = "_days";
-  private static final String GAPS = "_gaps";
+  private static final String MEDIAN_GAP = "_median_gap";
 
   private Features() {}
 
@@ -180,17 +184,10 @@ final class Features {
     if (features.contains(Feature.WEB_SHARE)) {
       Schemas.require(usedInvoices, "used invoices", CHANNEL);
     }
-    boolean withGaps = features.contains(Feature.MEDIAN_INTERVAL);
     Dataset<Row> customers =
-        measures(perCustomer(perInvoice(withMargin(usedInvoices, products)), withGaps), asOf);
-    if (withGaps) {
-      customers =
-          customers
-              .withColumn(GAPS, when(size(col(DAYS)).geq(2), sortedGaps()))
-              .withColumn(
-                  MEDIAN_INTERVAL_DAYS,
-                  when(col(GAPS).isNotNull(), median()).otherwise(col(RECENCY_DAYS)));
-    }
+        measures(perCustomer(withMargin(usedInvoices, products)), asOf)
+            .withColumn(
+                MEDIAN_INTERVAL_DAYS, coalesce(col(MEDIAN_GAP), col(RECENCY_DAYS).cast("double")));
     if (points.isPresent()) {
       customers =
           customers
@@ -214,40 +211,99 @@ final class Features {
     return out;
   }
 
-  /** Per customer and invoice: its day, whether it has a purchase line, net cents and margin. */
-  private static Dataset<Row> perInvoice(Dataset<Row> lines) {
+  /**
+   * Per customer with a purchase invoice, from its own lines (grouped by customer, which the lines
+   * already are: no shuffle): first and last purchase day, purchase invoices, net cents and margin,
+   * web purchase invoices and the median gap between distinct purchase days.
+   */
+  private static Dataset<Row> perCustomer(Dataset<Row> lines) {
     Column cents =
         col(QUANTITY).cast("long").multiply(round(col(UNIT_PRICE).multiply(100)).cast("long"));
-    return lines
-        .groupBy(col(CUSTOMER_ID), col(INVOICE_ID))
-        .agg(
-            min(to_date(col(INVOICE_TS))).as(DAY),
-            max(col(QUANTITY).gt(0)).as(PURCHASE),
-            sum(cents).as(CENTS),
-            sum(col(MARGIN_CENTS)).as(MARGIN_CENTS),
-            max(isWeb(lines)).as(WEB));
+    Dataset<Row> projected =
+        lines.select(
+            col(CUSTOMER_ID),
+            col(INVOICE_ID),
+            unix_date(to_date(col(INVOICE_TS))).as(DAY),
+            col(QUANTITY).gt(0).as(PURCHASE),
+            cents.as(CENTS),
+            col(MARGIN_CENTS),
+            isWeb(lines).as(WEB));
+    return projected
+        .groupBy(col(CUSTOMER_ID))
+        .as(Encoders.STRING(), Encoders.row(projected.schema()))
+        .mapGroups((MapGroupsFunction<String, Row, Row>) Features::totals, TOTALS)
+        .where(col(FREQUENCY).gt(0))
+        .withColumn(FIRST, date_from_unix_date(col(FIRST)))
+        .withColumn(LAST, date_from_unix_date(col(LAST)));
   }
 
+  /** The per-customer totals of {@link #totals}. */
+  private static final Encoder<Row> TOTALS =
+      Encoders.row(
+          new StructType()
+              .add(CUSTOMER_ID, DataTypes.StringType)
+              .add(FIRST, DataTypes.IntegerType)
+              .add(LAST, DataTypes.IntegerType)
+              .add(FREQUENCY, DataTypes.LongType, false)
+              .add(CENTS, DataTypes.LongType, false)
+              .add(MARGIN_CENTS, DataTypes.LongType, false)
+              .add(WEB_INVOICES, DataTypes.LongType, false)
+              .add(MEDIAN_GAP, DataTypes.DoubleType));
+
   /**
-   * Per customer with a purchase invoice: first and last purchase day, purchase invoices, net cents
-   * and margin, web purchase invoices and, with gaps, the sorted distinct purchase days.
+   * One customer's totals from its lines (columns as projected in {@link #perCustomer}). An invoice
+   * is a purchase when it has a line with a positive quantity, on the earliest day of its lines,
+   * and a web purchase when it has a web line; cents and margin are net over every invoice.
    */
-  private static Dataset<Row> perCustomer(Dataset<Row> invoices, boolean withGaps) {
-    Column purchase = col(PURCHASE);
-    List<Column> aggregates = new ArrayList<>();
-    aggregates.add(max(when(purchase, col(DAY))).as(LAST));
-    aggregates.add(count(when(purchase, lit(1))).as(FREQUENCY));
-    aggregates.add(min(when(purchase, col(DAY))).as(FIRST));
-    aggregates.add(sum(col(CENTS)).as(CENTS));
-    aggregates.add(sum(col(MARGIN_CENTS)).as(MARGIN_CENTS));
-    aggregates.add(count(when(purchase.and(col(WEB)), lit(1))).as(WEB_INVOICES));
-    if (withGaps) {
-      aggregates.add(array_sort(collect_set(when(purchase, unix_date(col(DAY))))).as(DAYS));
+  private static Row totals(String customer, Iterator<Row> lines) {
+    Map<String, int[]> invoices = new HashMap<>();
+    long cents = 0;
+    long margin = 0;
+    while (lines.hasNext()) {
+      Row line = lines.next();
+      cents += line.isNullAt(4) ? 0 : line.getLong(4);
+      margin += line.isNullAt(5) ? 0 : line.getLong(5);
+      // {earliest day, has a purchase line, has a web line}
+      int[] invoice =
+          invoices.computeIfAbsent(line.getString(1), id -> new int[] {Integer.MAX_VALUE, 0, 0});
+      if (!line.isNullAt(2)) {
+        invoice[0] = Math.min(invoice[0], line.getInt(2));
+      }
+      invoice[1] |= !line.isNullAt(3) && line.getBoolean(3) ? 1 : 0;
+      invoice[2] |= line.getBoolean(6) ? 1 : 0;
     }
-    return invoices
-        .groupBy(col(CUSTOMER_ID))
-        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
-        .where(col(FREQUENCY).gt(0));
+    Integer first = null;
+    Integer last = null;
+    long purchases = 0;
+    long web = 0;
+    Set<Integer> days = new HashSet<>();
+    for (int[] invoice : invoices.values()) {
+      if (invoice[1] == 1) {
+        purchases++;
+        web += invoice[2];
+        if (invoice[0] != Integer.MAX_VALUE) {
+          first = first == null ? invoice[0] : Math.min(first, invoice[0]);
+          last = last == null ? invoice[0] : Math.max(last, invoice[0]);
+          days.add(invoice[0]);
+        }
+      }
+    }
+    return RowFactory.create(customer, first, last, purchases, cents, margin, web, medianGap(days));
+  }
+
+  /** The median gap between consecutive distinct days; null for fewer than two days. */
+  static Double medianGap(Set<Integer> days) {
+    if (days.size() < 2) {
+      return null;
+    }
+    int[] sorted = days.stream().mapToInt(Integer::intValue).sorted().toArray();
+    int[] gaps = new int[sorted.length - 1];
+    for (int i = 1; i < sorted.length; i++) {
+      gaps[i - 1] = sorted[i] - sorted[i - 1];
+    }
+    Arrays.sort(gaps);
+    int n = gaps.length;
+    return n % 2 == 1 ? (double) gaps[n / 2] : (gaps[n / 2 - 1] + gaps[n / 2]) / 2.0;
   }
 
   /** The measures in original units from a customer's totals. */
@@ -289,23 +345,5 @@ final class Features {
         .withColumn(
             MARGIN_CENTS,
             round(col(QUANTITY).cast("double").multiply(margin).multiply(100)).cast("long"));
-  }
-
-  /** The gaps between consecutive sorted day numbers in DAYS (two or more), sorted. */
-  private static Column sortedGaps() {
-    return expr(
-        String.format(
-            "array_sort(zip_with(slice(%1$s, 2, size(%1$s) - 1), slice(%1$s, 1, size(%1$s) - 1),"
-                + " (a, b) -> a - b))",
-            DAYS));
-  }
-
-  /** The median of the sorted gaps in GAPS. */
-  private static Column median() {
-    return expr(
-        String.format(
-            "CASE WHEN size(%1$s) %% 2 = 1 THEN CAST(%1$s[size(%1$s) div 2] AS DOUBLE)"
-                + " ELSE (%1$s[size(%1$s) div 2 - 1] + %1$s[size(%1$s) div 2]) / 2.0 END",
-            GAPS));
   }
 }
