@@ -58,6 +58,8 @@ final class KSearch {
     int from = s.fixedK().orElse(s.kMin());
     int to = s.fixedK().orElse(s.kMax());
     JavaRDD<Vector> points = FullFit.points(sample);
+    // Cached once here: fits started together would each compute (and try to cache) the points.
+    points.count();
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
       List<List<Future<FullFit.Fit>>> fits = new ArrayList<>();
