@@ -37,13 +37,13 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.segmentlake.DayGaps;
 import io.segmentlake.JoinKeys;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.ClusterSettings.Feature;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -253,7 +253,8 @@ final class Features {
   /**
    * One customer's totals from its lines (columns as projected in {@link #perCustomer}). An invoice
    * is a purchase when it has a line with a positive quantity, on the earliest day of its lines,
-   * and a web purchase when it has a web line; cents and margin are net over every invoice.
+   * and a web purchase when it has a web line; cents and margin are net over every invoice. The
+   * lines are used invoice lines, whose quantity and price are never null (a null would count 0).
    */
   private static Row totals(String customer, Iterator<Row> lines) {
     Map<String, int[]> invoices = new HashMap<>();
@@ -288,22 +289,15 @@ final class Features {
         }
       }
     }
-    return RowFactory.create(customer, first, last, purchases, cents, margin, web, medianGap(days));
-  }
-
-  /** The median gap between consecutive distinct days; null for fewer than two days. */
-  static Double medianGap(Set<Integer> days) {
-    if (days.size() < 2) {
-      return null;
-    }
-    int[] sorted = days.stream().mapToInt(Integer::intValue).sorted().toArray();
-    int[] gaps = new int[sorted.length - 1];
-    for (int i = 1; i < sorted.length; i++) {
-      gaps[i - 1] = sorted[i] - sorted[i - 1];
-    }
-    Arrays.sort(gaps);
-    int n = gaps.length;
-    return n % 2 == 1 ? (double) gaps[n / 2] : (gaps[n / 2 - 1] + gaps[n / 2]) / 2.0;
+    return RowFactory.create(
+        customer,
+        first,
+        last,
+        purchases,
+        cents,
+        margin,
+        web,
+        DayGaps.median(DayGaps.gaps(DayGaps.sorted(days))));
   }
 
   /** The measures in original units from a customer's totals. */

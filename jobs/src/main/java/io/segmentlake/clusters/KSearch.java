@@ -58,10 +58,10 @@ final class KSearch {
     int from = s.fixedK().orElse(s.kMin());
     int to = s.fixedK().orElse(s.kMax());
     JavaRDD<Vector> points = FullFit.points(sample);
-    // Cached once here: fits started together would each compute (and try to cache) the points.
-    points.count();
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
+      // Cached once here: fits started together would each compute (and try to cache) the points.
+      points.count();
       List<List<Future<FullFit.Fit>>> fits = new ArrayList<>();
       for (int k = from; k <= to; k++) {
         List<Future<FullFit.Fit>> starts = new ArrayList<>();

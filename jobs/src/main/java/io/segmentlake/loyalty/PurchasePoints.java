@@ -15,12 +15,12 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.segmentlake.DayGaps;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.LoyaltySettings.Band;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -150,11 +150,12 @@ final class PurchasePoints {
               .add(INTERVAL_CV, DataTypes.DoubleType));
 
   /**
-   * One customer's totals from its line factors (columns as projected in {@link #compute}): the
-   * first and last purchase day, the spend in the window (S0) and its weighted (S1), banded (S2)
-   * and recency-weighted (S3) sums, and the distinct purchase days in the window with the median
-   * and coefficient of variation of the gaps between them (null for fewer than two days). The mean
-   * gap is (last - first) / gaps.
+   * One customer's totals from its line factors (columns as projected in {@link #compute}; the
+   * factors are never null): the first and last purchase day (any time up to the as-of date), the
+   * spend in the window (S0) and its weighted (S1), banded (S2) and recency-weighted (S3) sums, and
+   * the distinct purchase days in the window with the median and coefficient of variation of the
+   * gaps between them (null for fewer than two days). The mean gap is (last window day - first
+   * window day) / gaps.
    */
   private static Row totals(String customer, Iterator<Row> lines) {
     Integer first = null;
@@ -183,17 +184,11 @@ final class PurchasePoints {
         recent += b * line.getDouble(7);
       }
     }
-    int[] days = windowDays.stream().mapToInt(Integer::intValue).sorted().toArray();
-    Double median = null;
+    int[] days = DayGaps.sorted(windowDays);
+    int[] gaps = DayGaps.gaps(days);
     Double cv = null;
-    if (days.length >= 2) {
-      int[] gaps = new int[days.length - 1];
-      for (int i = 1; i < days.length; i++) {
-        gaps[i - 1] = days[i] - days[i - 1];
-      }
-      Arrays.sort(gaps);
+    if (gaps.length > 0) {
       int n = gaps.length;
-      median = n % 2 == 1 ? (double) gaps[n / 2] : (gaps[n / 2 - 1] + gaps[n / 2]) / 2.0;
       double mean = (double) (days[days.length - 1] - days[0]) / n;
       double squares = 0;
       for (int gap : gaps) {
@@ -202,7 +197,16 @@ final class PurchasePoints {
       cv = Math.sqrt(squares / n) / mean;
     }
     return RowFactory.create(
-        customer, first, last, spend, weighted, banded, recent, days.length, median, cv);
+        customer,
+        first,
+        last,
+        spend,
+        weighted,
+        banded,
+        recent,
+        days.length,
+        DayGaps.median(gaps),
+        cv);
   }
 
   /** Whether a date lies in the n days ending on the as-of date. */
