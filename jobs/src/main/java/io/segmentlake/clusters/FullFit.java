@@ -4,14 +4,11 @@ import static io.segmentlake.clusters.ClusterColumns.DISTANCE;
 import static io.segmentlake.clusters.ClusterColumns.INDEX;
 import static io.segmentlake.clusters.ClusterColumns.SCALED;
 import static org.apache.spark.ml.functions.vector_to_array;
-import static org.apache.spark.sql.functions.aggregate;
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_min;
-import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sqrt;
-import static org.apache.spark.sql.functions.zip_with;
+import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.config.ClusterSettings;
 import java.util.Arrays;
@@ -82,24 +79,32 @@ final class FullFit {
 
   /**
    * Adds INDEX (the nearest centroid, the first on a tie) and DISTANCE (Euclidean, in standard
-   * deviations) to scaled points.
+   * deviations) to scaled points. Plain arithmetic per centroid and coordinate (summed in order, as
+   * MLlib does), so that the whole projection is generated code, with no interpreted lambdas.
    */
   static Dataset<Row> assign(Dataset<Row> scaled, double[][] centroids) {
+    Dataset<Row> out = scaled.withColumn(ARRAY, vector_to_array(col(SCALED), "float64"));
     Column[] squares = new Column[centroids.length];
     for (int i = 0; i < centroids.length; i++) {
-      Column c = array(Arrays.stream(centroids[i]).mapToObj(v -> lit(v)).toArray(Column[]::new));
-      squares[i] =
-          aggregate(
-              zip_with(col(ARRAY), c, (a, b) -> a.minus(b).multiply(a.minus(b))),
-              lit(0.0),
-              (acc, x) -> acc.plus(x));
+      Column sum = null;
+      for (int j = 0; j < centroids[i].length; j++) {
+        Column d = col(ARRAY).getItem(j).minus(lit(centroids[i][j]));
+        sum = sum == null ? d.multiply(d) : sum.plus(d.multiply(d));
+      }
+      squares[i] = col(SQUARES + i);
+      out = out.withColumn(SQUARES + i, sum);
     }
-    return scaled
-        .withColumn(ARRAY, vector_to_array(col(SCALED), "float64"))
-        .withColumn(SQUARES, array(squares))
-        .withColumn(
-            INDEX, array_position(col(SQUARES), array_min(col(SQUARES))).minus(1).cast("int"))
-        .withColumn(DISTANCE, sqrt(array_min(col(SQUARES))))
-        .drop(ARRAY, SQUARES);
+    out = out.withColumn(SQUARES, squares.length == 1 ? squares[0] : least(squares));
+    Column index = lit(centroids.length - 1);
+    for (int i = centroids.length - 2; i >= 0; i--) {
+      index = when(squares[i].equalTo(col(SQUARES)), lit(i)).otherwise(index);
+    }
+    String[] temporary = new String[centroids.length + 2];
+    for (int i = 0; i < centroids.length; i++) {
+      temporary[i] = SQUARES + i;
+    }
+    temporary[centroids.length] = ARRAY;
+    temporary[centroids.length + 1] = SQUARES;
+    return out.withColumn(INDEX, index).withColumn(DISTANCE, sqrt(col(SQUARES))).drop(temporary);
   }
 }
