@@ -4,13 +4,12 @@ import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.date_trunc;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.map_from_entries;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
@@ -58,16 +57,14 @@ final class InteractionPoints {
         .where(col(EVENT).isin(REFERRAL, WEB_PURCHASE).unary_$bang());
   }
 
-  /**
-   * One web_purchase event per web purchase invoice, from the per-customer purchase totals (their
-   * WEB_PURCHASE_DAYS, see {@link PurchasePoints#compute}).
-   */
-  static Dataset<Row> webPurchases(Dataset<Row> purchases) {
-    Schemas.require(purchases, "purchase totals", CUSTOMER_ID, WEB_PURCHASE_DAYS);
-    return purchases
-        .select(
-            col(CUSTOMER_ID), lit(WEB_PURCHASE).as(EVENT), explode(col(WEB_PURCHASE_DAYS)).as(DAY))
-        .withColumn(DAY, date_from_unix_date(col(DAY)));
+  /** One web_purchase event per invoice with a purchase line whose channel is "web". */
+  static Dataset<Row> webPurchases(Dataset<Row> lines) {
+    Schemas.require(lines, "used invoices", CUSTOMER_ID, INVOICE_ID, INVOICE_TS, QUANTITY, CHANNEL);
+    return lines
+        .where(col(QUANTITY).gt(0).and(lower(trim(col(CHANNEL))).equalTo("web")))
+        .groupBy(col(CUSTOMER_ID), col(INVOICE_ID))
+        .agg(min(to_date(col(INVOICE_TS))).as(DAY))
+        .select(col(CUSTOMER_ID), lit(WEB_PURCHASE).as(EVENT), col(DAY));
   }
 
   /**

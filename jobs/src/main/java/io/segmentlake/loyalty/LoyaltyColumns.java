@@ -48,9 +48,6 @@ final class LoyaltyColumns {
   static final String RECENCY_DAYS = "recency_days";
   static final String SPECIAL_GROUPS = "special_groups";
 
-  // Internal: per customer, the day numbers of its web purchase invoices (from the purchase pass).
-  static final String WEB_PURCHASE_DAYS = "_web_purchase_days";
-
   // special_customers.
   static final String SPECIAL_GROUP = "special_group";
   static final String REASON = "reason";

@@ -123,12 +123,13 @@ public final class LoyaltyStage {
    */
   private static Dataset<Row> allPoints(
       Inputs in, Dataset<Row> earned, LocalDate asOf, LoyaltySettings s) {
-    List<Dataset<Row>> events = new ArrayList<>(List.of(InteractionPoints.webPurchases(earned)));
+    Dataset<Row> lines = in.usedInvoices();
+    List<Dataset<Row>> events = new ArrayList<>(List.of(InteractionPoints.webPurchases(lines)));
     in.interactions().map(InteractionPoints::fromInteractions).ifPresent(events::add);
     in.customers().map(c -> InteractionPoints.referrals(c, earned)).ifPresent(events::add);
     Dataset<Row> all =
         outer(
-            earned.drop(OWN, WEB_PURCHASE_DAYS),
+            earned.drop(OWN),
             InteractionPoints.points(
                 events.stream()
                     .map(e -> InteractionPoints.perEvent(e, s.interactions(), asOf, s.windowDays()))

@@ -3,7 +3,6 @@ package io.segmentlake.loyalty;
 import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.datediff;
@@ -22,8 +21,6 @@ import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.LoyaltySettings.Band;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -60,7 +57,6 @@ final class PurchasePoints {
   private static final String S1 = "_spend_weighted";
   private static final String S2 = "_spend_banded";
   private static final String S3 = "_spend_recent";
-  private static final String WEB = "_web_purchase";
   private static final String FIRST_DAY = "_first_day";
   private static final String LAST_DAY = "_last_day";
 
@@ -88,24 +84,14 @@ final class PurchasePoints {
 
   /**
    * One row per customer with a used line up to the as-of date: first and last purchase date, net
-   * spend, purchase days and interval statistics in the window, the purchase families, and the days
-   * of the customer's web purchase invoices (WEB_PURCHASE_DAYS, read by the web_purchase rule, so
-   * that the lines are not read once more for it). The line factors are projected first; each
-   * customer's lines are then summed by {@link #totals} (no shuffle: the lines are partitioned and
-   * sorted by customer).
+   * spend, purchase days and interval statistics in the window, and the purchase families. The line
+   * factors are projected first; each customer's lines are then summed by {@link #totals} (no
+   * shuffle: the lines are partitioned and sorted by customer).
    */
   static Dataset<Row> compute(
       Dataset<Row> lines, Optional<Dataset<Row>> products, LocalDate asOf, LoyaltySettings s) {
     Schemas.require(
-        lines,
-        "used invoices",
-        CUSTOMER_ID,
-        INVOICE_ID,
-        INVOICE_TS,
-        PRODUCT_ID,
-        QUANTITY,
-        UNIT_PRICE,
-        CHANNEL);
+        lines, "used invoices", CUSTOMER_ID, INVOICE_TS, PRODUCT_ID, QUANTITY, UNIT_PRICE);
     Dataset<Row> withProducts =
         products
             .map(
@@ -128,12 +114,7 @@ final class PurchasePoints {
             when(inWindow, col(QUANTITY).cast("double").multiply(col(UNIT_PRICE))).as(AMOUNT),
             (products.isPresent() ? productWeight(s) : lit(1.0)).as(W_PRODUCT),
             band(abs(col(QUANTITY)), s.quantityBands()).as(W_BAND),
-            recency(datediff(lit(Date.valueOf(asOf)), day), s).as(W_RECENCY),
-            col(INVOICE_ID),
-            col(QUANTITY)
-                .gt(0)
-                .and(coalesce(lower(trim(col(CHANNEL))).equalTo("web"), lit(false)))
-                .as(WEB));
+            recency(datediff(lit(Date.valueOf(asOf)), day), s).as(W_RECENCY));
     Dataset<Row> perCustomer =
         factors
             .groupBy(col(CUSTOMER_ID))
@@ -149,8 +130,7 @@ final class PurchasePoints {
                 col(S3),
                 col(PURCHASE_DAYS),
                 col(MEDIAN_INTERVAL_DAYS),
-                col(INTERVAL_CV),
-                col(WEB_PURCHASE_DAYS));
+                col(INTERVAL_CV));
     return families(perCustomer, s);
   }
 
@@ -167,20 +147,15 @@ final class PurchasePoints {
               .add(S3, DataTypes.DoubleType, false)
               .add(PURCHASE_DAYS, DataTypes.IntegerType, false)
               .add(MEDIAN_INTERVAL_DAYS, DataTypes.DoubleType)
-              .add(INTERVAL_CV, DataTypes.DoubleType)
-              .add(
-                  WEB_PURCHASE_DAYS,
-                  DataTypes.createArrayType(DataTypes.IntegerType, false),
-                  false));
+              .add(INTERVAL_CV, DataTypes.DoubleType));
 
   /**
    * One customer's totals from its line factors (columns as projected in {@link #compute}; the
    * factors are never null): the first and last purchase day (any time up to the as-of date), the
    * spend in the window (S0) and its weighted (S1), banded (S2) and recency-weighted (S3) sums, and
    * the distinct purchase days in the window with the median and coefficient of variation of the
-   * gaps between them (null for fewer than two days), and per web purchase invoice (one with a
-   * purchase line whose channel is "web") the earliest day of those lines, in order of day. The
-   * mean gap is (last window day - first window day) / gaps.
+   * gaps between them (null for fewer than two days). The mean gap is (last window day - first
+   * window day) / gaps.
    */
   private static Row totals(String customer, Iterator<Row> lines) {
     Integer first = null;
@@ -190,12 +165,8 @@ final class PurchasePoints {
     double banded = 0;
     double recent = 0;
     Set<Integer> windowDays = new HashSet<>();
-    Map<String, Integer> webInvoices = new HashMap<>();
     while (lines.hasNext()) {
       Row line = lines.next();
-      if (line.getBoolean(9) && !line.isNullAt(1)) {
-        webInvoices.merge(line.getString(8), line.getInt(1), Math::min);
-      }
       if (!line.isNullAt(1) && !line.isNullAt(2) && line.getBoolean(2)) {
         int day = line.getInt(1);
         first = first == null ? day : Math.min(first, day);
@@ -235,8 +206,7 @@ final class PurchasePoints {
         recent,
         days.length,
         DayGaps.median(gaps),
-        cv,
-        Arrays.stream(DayGaps.sorted(webInvoices.values())).boxed().toArray(Integer[]::new));
+        cv);
   }
 
   /** Whether a date lies in the n days ending on the as-of date. */
