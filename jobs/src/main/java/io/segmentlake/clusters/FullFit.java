@@ -11,7 +11,9 @@ import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.config.ClusterSettings;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.mllib.clustering.KMeans;
 import org.apache.spark.mllib.clustering.KMeansModel;
@@ -78,12 +80,14 @@ final class FullFit {
   }
 
   /**
-   * Adds INDEX (the nearest centroid, the first on a tie) and DISTANCE (Euclidean, in standard
-   * deviations) to scaled points. Plain arithmetic per centroid and coordinate (summed in order, as
-   * MLlib does), so that the whole projection is generated code, with no interpreted lambdas.
+   * Adds INDEX (the nearest centroid, the first on a tie; null for a null point) and DISTANCE
+   * (Euclidean, in standard deviations) to scaled points. The squares are summed coordinate by
+   * coordinate in order, by plain arithmetic, so that the whole projection is generated code.
    */
   static Dataset<Row> assign(Dataset<Row> scaled, double[][] centroids) {
-    Dataset<Row> out = scaled.withColumn(ARRAY, vector_to_array(col(SCALED), "float64"));
+    List<Column> columns = new ArrayList<>();
+    Arrays.stream(scaled.columns()).forEach(c -> columns.add(col(c)));
+    List<Column> withSquares = new ArrayList<>(columns);
     Column[] squares = new Column[centroids.length];
     for (int i = 0; i < centroids.length; i++) {
       Column sum = null;
@@ -91,20 +95,20 @@ final class FullFit {
         Column d = col(ARRAY).getItem(j).minus(lit(centroids[i][j]));
         sum = sum == null ? d.multiply(d) : sum.plus(d.multiply(d));
       }
+      withSquares.add(sum.as(SQUARES + i));
       squares[i] = col(SQUARES + i);
-      out = out.withColumn(SQUARES + i, sum);
     }
-    out = out.withColumn(SQUARES, squares.length == 1 ? squares[0] : least(squares));
-    Column index = lit(centroids.length - 1);
-    for (int i = centroids.length - 2; i >= 0; i--) {
-      index = when(squares[i].equalTo(col(SQUARES)), lit(i)).otherwise(index);
+    Column nearest = least(squares);
+    Column index = null;
+    for (int i = centroids.length - 1; i >= 0; i--) {
+      Column is = when(squares[i].equalTo(nearest), lit(i));
+      index = index == null ? is : is.otherwise(index);
     }
-    String[] temporary = new String[centroids.length + 2];
-    for (int i = 0; i < centroids.length; i++) {
-      temporary[i] = SQUARES + i;
-    }
-    temporary[centroids.length] = ARRAY;
-    temporary[centroids.length + 1] = SQUARES;
-    return out.withColumn(INDEX, index).withColumn(DISTANCE, sqrt(col(SQUARES))).drop(temporary);
+    columns.add(index.as(INDEX));
+    columns.add(sqrt(nearest).as(DISTANCE));
+    return scaled
+        .withColumn(ARRAY, vector_to_array(col(SCALED), "float64"))
+        .select(withSquares.toArray(Column[]::new))
+        .select(columns.toArray(Column[]::new));
   }
 }

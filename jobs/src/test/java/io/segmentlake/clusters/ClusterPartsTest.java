@@ -120,6 +120,39 @@ class ClusterPartsTest {
   }
 
   @Test
+  void eachPointGoesToItsNearestCentroidTheFirstOnATie() {
+    StructType schema =
+        new StructType()
+            .add("customer_id", DataTypes.StringType)
+            .add(ClusterColumns.SCALED, new VectorUDT());
+    Dataset<Row> points =
+        Fixtures.rows(
+            schema,
+            List.of(
+                RowFactory.create("near-2", Vectors.dense(3.0, 4.5)),
+                RowFactory.create("tie-0-1", Vectors.dense(0.0, 1.0)),
+                RowFactory.create("tie-1-2", Vectors.dense(1.5, 2.0))));
+    double[][] centroids = {{-1, 1}, {1, 1}, {2, 3}};
+    Map<String, Row> out = new java.util.HashMap<>();
+    for (Row r : FullFit.assign(points, centroids).collectAsList()) {
+      out.put(r.getString(0), r);
+    }
+    // near-2: (1, 1.5) from centroid 2, squares 1 + 2.25; ties: (1, 0) from 0 and 1, and
+    // (0.5, 1) from 1 and (0.5, 1) from 2.
+    assertThat(out.get("near-2").<Integer>getAs(ClusterColumns.INDEX)).isEqualTo(2);
+    assertThat(out.get("near-2").<Double>getAs(ClusterColumns.DISTANCE))
+        .isCloseTo(Math.sqrt(3.25), within(1e-12));
+    assertThat(out.get("tie-0-1").<Integer>getAs(ClusterColumns.INDEX)).isEqualTo(0);
+    assertThat(out.get("tie-0-1").<Double>getAs(ClusterColumns.DISTANCE)).isEqualTo(1.0);
+    assertThat(out.get("tie-1-2").<Integer>getAs(ClusterColumns.INDEX)).isEqualTo(1);
+    assertThat(out.get("tie-1-2").<Double>getAs(ClusterColumns.DISTANCE))
+        .isCloseTo(Math.sqrt(1.25), within(1e-12));
+    assertThat(FullFit.assign(points, centroids).columns())
+        .containsExactly(
+            "customer_id", ClusterColumns.SCALED, ClusterColumns.INDEX, ClusterColumns.DISTANCE);
+  }
+
+  @Test
   void theSilhouettePicksTheObviousK() {
     StructType schema =
         new StructType()
