@@ -31,6 +31,12 @@ import org.junit.jupiter.api.Test;
 class ClusterPartsTest {
   private static final LocalDate AS_OF = LocalDate.parse("2025-03-01");
 
+  /** Scaled points by customer, as the k search and the assignment read them. */
+  private static final StructType SCALED_POINTS =
+      new StructType()
+          .add("customer_id", DataTypes.StringType)
+          .add(ClusterColumns.SCALED, new VectorUDT());
+
   /**
    * A: purchases on Jan 1 (2 x 10 + 1 x 5, web), Jan 11 (30), Feb 10 (3 x 10) and a return on Jan
    * 31 (-5); B: one purchase of 50 on Feb 20; C: only a return (not clustered).
@@ -121,13 +127,9 @@ class ClusterPartsTest {
 
   @Test
   void eachPointGoesToItsNearestCentroidTheFirstOnATie() {
-    StructType schema =
-        new StructType()
-            .add("customer_id", DataTypes.StringType)
-            .add(ClusterColumns.SCALED, new VectorUDT());
     Dataset<Row> points =
         Fixtures.rows(
-            schema,
+            SCALED_POINTS,
             List.of(
                 RowFactory.create("near-2", Vectors.dense(3.0, 4.5)),
                 RowFactory.create("tie-0-1", Vectors.dense(0.0, 1.0)),
@@ -154,10 +156,6 @@ class ClusterPartsTest {
 
   @Test
   void theSilhouettePicksTheObviousK() {
-    StructType schema =
-        new StructType()
-            .add("customer_id", DataTypes.StringType)
-            .add(ClusterColumns.SCALED, new VectorUDT());
     List<Row> rows = new ArrayList<>();
     Random r = new Random(3);
     double[][] blobs = {{0, 0}, {10, 0}, {0, 10}};
@@ -168,7 +166,7 @@ class ClusterPartsTest {
               "C" + i,
               Vectors.dense(c[0] + r.nextGaussian() * 0.3, c[1] + r.nextGaussian() * 0.3)));
     }
-    Dataset<Row> points = Fixtures.rows(schema, rows);
+    Dataset<Row> points = Fixtures.rows(SCALED_POINTS, rows);
     ClusterSettings s =
         new ClusterSettings(
             List.of(Feature.RECENCY), OptionalInt.empty(), 2, 5, 42, 1, 20_000, 30, 1e-3, 1.0);
