@@ -3,20 +3,17 @@ package io.segmentlake.predict;
 import static io.segmentlake.predict.PredictColumns.ACTUAL_MEAN;
 import static io.segmentlake.predict.PredictColumns.CALIBRATION_FREQUENCY;
 import static io.segmentlake.predict.PredictColumns.COUNT;
-import static io.segmentlake.predict.PredictColumns.CUSTOMER_ID;
 import static io.segmentlake.predict.PredictColumns.HOLDOUT_PURCHASES;
 import static io.segmentlake.predict.PredictColumns.PREDICTED_MEAN;
 import static io.segmentlake.predict.PredictColumns.X;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
-import io.segmentlake.JoinKeys;
 import io.segmentlake.config.PredictSettings;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -51,9 +48,9 @@ final class Holdout {
   private Holdout() {}
 
   /** Validates on the purchases of the N days up to the as-of date. */
-  static Result validate(Dataset<Row> purchaseDays, LocalDate asOf, PredictSettings s) {
+  static Result validate(Dataset<Row> usedInvoices, LocalDate asOf, PredictSettings s) {
     LocalDate end = asOf.minusDays(s.holdoutDays());
-    Dataset<Row> calibration = Summaries.calibration(purchaseDays, end).persist();
+    Dataset<Row> calibration = Summaries.calibration(usedInvoices, end).persist();
     try {
       Fit fit =
           Models.bgnbd(
@@ -64,13 +61,7 @@ final class Holdout {
                   + " (the as-of date less predict.holdout-days = "
                   + s.holdoutDays()
                   + ")");
-      Dataset<Row> compared =
-          Scoring.expectedPurchases(calibration, fit, s.holdoutDays(), s)
-              .join(
-                  Summaries.purchasesBetween(purchaseDays, end, asOf),
-                  JoinKeys.of(CUSTOMER_ID),
-                  "left")
-              .withColumn(HOLDOUT_PURCHASES, coalesce(col(HOLDOUT_PURCHASES), lit(0)));
+      Dataset<Row> compared = Scoring.expectedPurchases(calibration, fit, s.holdoutDays(), s);
       Column bin = least(col(X), lit(LAST_BIN));
       List<Row> byBin =
           compared

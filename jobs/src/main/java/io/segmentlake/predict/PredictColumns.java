@@ -11,9 +11,7 @@ final class PredictColumns {
   static final String QUANTITY = "quantity";
   static final String UNIT_PRICE = "unit_price";
 
-  // Purchase days and summaries.
-  static final String DAY = "day";
-  static final String AMOUNT_CENTS = "amount_cents";
+  // Summaries.
   static final String X = "x";
   static final String T_X = "t_x";
   static final String T_CAL = "t_cal";

@@ -64,10 +64,8 @@ public final class PredictStage {
 
   /** Fits both models on the purchases up to the as-of date and scores every customer. */
   public static Result run(Dataset<Row> usedInvoices, LocalDate asOf, PredictSettings s) {
-    Dataset<Row> days =
-        Summaries.purchaseDays(usedInvoices).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> summaries =
-        Summaries.calibration(days, asOf).persist(StorageLevel.MEMORY_AND_DISK());
+        Summaries.calibration(usedInvoices, asOf).persist(StorageLevel.MEMORY_AND_DISK());
     long started = System.nanoTime();
     Fit bg = Models.bgnbd(summaries, s, "up to " + asOf);
     Models.Spend spend = Models.gammaGamma(summaries, s);
@@ -77,7 +75,9 @@ public final class PredictStage {
     params.add(RowFactory.create(BgNbd.MODEL, "time_unit_days", (double) s.timeUnit().days()));
     gg.ifPresent(g -> params.addAll(spendRows(g, spend)));
     Optional<Holdout.Result> holdout =
-        s.holdoutDays() > 0 ? Optional.of(Holdout.validate(days, asOf, s)) : Optional.empty();
+        s.holdoutDays() > 0
+            ? Optional.of(Holdout.validate(usedInvoices, asOf, s))
+            : Optional.empty();
     holdout.ifPresent(h -> params.addAll(holdoutRows(h)));
     List<String> warnings = warnings(bg, spend, s);
     holdout
@@ -105,10 +105,7 @@ public final class PredictStage {
         summary,
         warnings,
         describe(bg) + gg.map(g -> "; " + describe(g)).orElse(""),
-        () -> {
-          summaries.unpersist();
-          days.unpersist();
-        });
+        summaries::unpersist);
   }
 
   private static List<String> warnings(Fit bg, Models.Spend spend, PredictSettings s) {
