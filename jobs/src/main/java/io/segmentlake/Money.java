@@ -1,7 +1,13 @@
 package io.segmentlake;
 
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.udf;
+
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.DecimalType;
 
 /**
@@ -12,10 +18,47 @@ public final class Money {
   /** decimal(18,2). */
   public static final DecimalType TYPE = DataTypes.createDecimalType(18, 2);
 
+  /** Below this many cents a double's error is under 1e-3 cent (see {@link #nearestCents}). */
+  private static final double FAST_CENTS_LIMIT = 1e12;
+
+  /** How far from a half cent a double's cents must be to round without its decimal form. */
+  private static final double HALF_CENT_MARGIN = 1e-3;
+
+  private static final UserDefinedFunction NEAREST_CENTS =
+      udf((UDF1<Double, Decimal>) Money::nearestCents, TYPE);
+
   private Money() {}
 
   /** The amount as decimal(18,2), rounded half up to the cent. */
   public static Column of(Column amount) {
     return amount.cast(TYPE);
+  }
+
+  /**
+   * A double amount as decimal(18,2): the same value as {@link #of}, faster. Spark's cast formats
+   * every double as text (its decimal form) and rounds that half up; here a double whose cents are
+   * not within a thousandth of a half cent is rounded to its nearest cent directly, and only the
+   * others (and amounts of 10 billion or more, NaN, infinities) go through the cast.
+   */
+  public static Column ofDouble(Column amount) {
+    return coalesce(NEAREST_CENTS.apply(amount), amount.cast(TYPE));
+  }
+
+  /**
+   * The amount's nearest whole cents, or null when that could differ from rounding its decimal form
+   * half up. The decimal form d of a double x is within one ulp of it, so for |100 x| < 1e12 the
+   * double 100 x is within 3.3e-4 of 100 d: when 100 x is at least 1e-3 from a half, 100 d has the
+   * same nearest integer and is no tie.
+   */
+  static Decimal nearestCents(Double amount) {
+    if (amount == null) {
+      return null;
+    }
+    double cents = amount * 100;
+    if (!(Math.abs(cents) < FAST_CENTS_LIMIT)
+        || Math.abs(cents - Math.floor(cents) - 0.5) < HALF_CENT_MARGIN) {
+      return null;
+    }
+    return Decimal.createUnsafe(Math.round(cents), TYPE.precision(), TYPE.scale());
   }
 }

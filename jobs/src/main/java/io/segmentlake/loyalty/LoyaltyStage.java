@@ -213,7 +213,7 @@ public final class LoyaltyStage {
     List<String> present = List.of(all.columns());
     for (String family : FAMILIES) {
       Column value = present.contains(family) ? coalesce(col(family), lit(0.0)) : lit(0.0);
-      all = all.withColumn(family, Money.of(value));
+      all = all.withColumn(family, Money.ofDouble(value));
       total = total.plus(col(family));
     }
     return all.withColumn(POINTS, Money.of(total));

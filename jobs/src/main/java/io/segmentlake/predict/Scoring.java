@@ -137,20 +137,21 @@ final class Scoring {
     out.add(lit(s.timeUnit().name().toLowerCase(Locale.ROOT)).as(TIME_UNIT));
     out.add(col(FIRST_PURCHASE_DATE));
     out.add(col(LAST_PURCHASE_DATE));
-    out.add(Money.of(col(MEAN_REPEAT_SPEND)).as(MEAN_REPEAT_SPEND));
+    out.add(Money.ofDouble(col(MEAN_REPEAT_SPEND)).as(MEAN_REPEAT_SPEND));
     out.add(col(P_ALIVE));
     for (int h : s.horizonsDays()) {
       out.add(col(P_ALIVE).multiply(col(ALIVE + h)).as(PredictColumns.expectedPurchases(h)));
     }
     String noPurchaseName = PredictColumns.noPurchase(s.noPurchaseDays());
     out.add(col(noPurchaseName));
-    out.add(Money.of(spend == null ? lit(null).cast("double") : spend).as(EXPECTED_AVG_SPEND));
+    out.add(
+        Money.ofDouble(spend == null ? lit(null).cast("double") : spend).as(EXPECTED_AVG_SPEND));
     for (int h : s.horizonsDays()) {
       Column clv =
           spend == null
               ? lit(null).cast("double")
               : col(P_ALIVE).multiply(spend).multiply(col(CLV_FACTOR + h));
-      out.add(Money.of(clv).as(PredictColumns.clv(h)));
+      out.add(Money.ofDouble(clv).as(PredictColumns.clv(h)));
     }
     Column noPurchase = col(noPurchaseName);
     out.add(
