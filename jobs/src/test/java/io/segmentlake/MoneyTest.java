@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
+/** Money.ofDouble against Spark's cast of a double to decimal(18,2), which it must equal. */
 class MoneyTest {
   @Test
   void ofDoubleEqualsTheCastForEveryKindOfAmount() {
@@ -33,7 +34,10 @@ class MoneyTest {
       double x = (random.nextDouble() - 0.3) * magnitude;
       rows.add(RowFactory.create(i % 3 == 0 ? Math.round(x * 1000) / 1000.0 : x * 1.1));
     }
-    rows.add(RowFactory.create(1e11 + 0.125)); // beyond the fast range: through the cast
+    // Beyond the fast range (and not a number): through the cast.
+    for (double x : new double[] {1e10, 1e11 + 0.125, -3e13 + 0.01, Double.NaN}) {
+      rows.add(RowFactory.create(x));
+    }
     rows.add(RowFactory.create((Object) null));
     SparkSession spark = SharedSpark.session();
     Dataset<Row> amounts =

@@ -50,7 +50,7 @@ final class Holdout {
   /** Validates on the purchases of the N days up to the as-of date. */
   static Result validate(Dataset<Row> usedInvoices, LocalDate asOf, PredictSettings s) {
     LocalDate end = asOf.minusDays(s.holdoutDays());
-    Dataset<Row> calibration = Summaries.calibration(usedInvoices, end).persist();
+    Dataset<Row> calibration = Summaries.calibration(usedInvoices, end, asOf).persist();
     try {
       Fit fit =
           Models.bgnbd(

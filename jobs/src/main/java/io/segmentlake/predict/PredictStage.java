@@ -65,7 +65,7 @@ public final class PredictStage {
   /** Fits both models on the purchases up to the as-of date and scores every customer. */
   public static Result run(Dataset<Row> usedInvoices, LocalDate asOf, PredictSettings s) {
     Dataset<Row> summaries =
-        Summaries.calibration(usedInvoices, asOf).persist(StorageLevel.MEMORY_AND_DISK());
+        Summaries.calibration(usedInvoices, asOf, asOf).persist(StorageLevel.MEMORY_AND_DISK());
     long started = System.nanoTime();
     Fit bg = Models.bgnbd(summaries, s, "up to " + asOf);
     Models.Spend spend = Models.gammaGamma(summaries, s);

@@ -38,7 +38,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Scores customers with the fitted models, in Spark column expressions. */
+/**
+ * Scores customers with the fitted models, in Spark column expressions (the hypergeometric series a
+ * Java function in one of them).
+ */
 final class Scoring {
   /** Relative size of the first neglected term of the hypergeometric series. */
   private static final double SERIES_EPSILON = 1e-10;
@@ -216,17 +219,21 @@ final class Scoring {
   }
 
   /**
-   * ₂F₁(A, B; C; z) for 0 < z < 1 by its series, summed in Horner form from the last term: 1 + q₁(1
-   * + q₂(1 + …)), q_k = (A+k−1)(B+k−1) z / ((C+k−1) k). The terms behave like k^m z^k with m = A +
-   * B − C − 1, so the number of terms K is chosen with z^K K^max(m, 0) below SERIES_EPSILON (one
-   * refinement of K₀ = ln ε / ln z).
+   * ₂F₁(A, B; C; z) for 0 < z < 1 and C > 0 (as the scoring's z and C always are) by its series,
+   * summed in Horner form from the last term: 1 + q₁(1 + q₂(1 + …)), q_k = (A+k−1)(B+k−1) z /
+   * ((C+k−1) k). The terms behave like k^m z^k with m = A + B − C − 1, so the number of terms K is
+   * chosen with z^K K^max(m, 0) below SERIES_EPSILON (one refinement of K₀ = ln ε / ln z). The logs
+   * are StrictMath's, as Spark's log is, so the terms are those of the column version it replaced.
    */
   static double hypergeometric(double aa, double bb, double c, double z) {
     double lnEpsilon = Math.log(SERIES_EPSILON);
-    double k0 = lnEpsilon / Math.log(z);
+    double k0 = lnEpsilon / StrictMath.log(z);
     double m = Math.max(0.0, (aa + bb - 1) - c);
     int terms =
-        (int) Math.min(MAX_TERMS, Math.ceil((lnEpsilon - m * Math.log(k0 + 1)) / Math.log(z)) + 10);
+        (int)
+            Math.min(
+                MAX_TERMS,
+                Math.ceil((lnEpsilon - m * StrictMath.log(k0 + 1)) / StrictMath.log(z)) + 10);
     double acc = 1.0;
     for (int k = terms; k >= 1; k--) {
       double q = (k + (aa - 1)) * (k + (bb - 1)) * z / ((c + k - 1) * k);

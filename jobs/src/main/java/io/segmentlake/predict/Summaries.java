@@ -52,8 +52,8 @@ final class Summaries {
       Encoders.row(
           new StructType()
               .add(CUSTOMER_ID, DataTypes.StringType)
-              .add(FIRST, DataTypes.IntegerType, false)
-              .add(LAST, DataTypes.IntegerType, false)
+              .add(FIRST, DataTypes.IntegerType)
+              .add(LAST, DataTypes.IntegerType)
               .add(X, DataTypes.IntegerType, false)
               .add(T_X_DAYS, DataTypes.IntegerType, false)
               .add(T_CAL_DAYS, DataTypes.IntegerType, false)
@@ -66,11 +66,11 @@ final class Summaries {
    * Per customer whose first purchase is on or before {@code end}, from the purchases up to it: x =
    * repeat purchases, t_x = days from the first to the last purchase, T = days from the first
    * purchase to {@code end}, the mean amount of the repeat purchases (0 when x = 0), and the
-   * purchases after {@code end} (the holdout's; 0 when {@code end} is the as-of date, as the used
-   * lines end there). One pass over each customer's own lines: grouped by customer, which the used
-   * lines already are, so neither the lines nor their purchase days are shuffled.
+   * purchases after {@code end} up to the as-of date (the holdout's; 0 when {@code end} is the
+   * as-of date). One pass over each customer's own lines: grouped by customer, which the used lines
+   * already are, so neither the lines nor their purchase days are shuffled.
    */
-  static Dataset<Row> calibration(Dataset<Row> usedInvoices, LocalDate end) {
+  static Dataset<Row> calibration(Dataset<Row> usedInvoices, LocalDate end, LocalDate asOf) {
     Schemas.require(usedInvoices, "used invoices", CUSTOMER_ID, INVOICE_TS, QUANTITY, UNIT_PRICE);
     Column cents =
         col(QUANTITY).cast("long").multiply(round(col(UNIT_PRICE).multiply(100)).cast("long"));
@@ -81,12 +81,13 @@ final class Summaries {
             cents.as(CENTS),
             col(QUANTITY).gt(0).as(PURCHASE));
     int endDay = (int) end.toEpochDay();
+    int asOfDay = (int) asOf.toEpochDay();
     return projected
         .groupBy(col(CUSTOMER_ID))
         .as(Encoders.STRING(), Encoders.row(projected.schema()))
         .flatMapGroups(
             (FlatMapGroupsFunction<String, Row, Row>)
-                (customer, lines) -> summary(customer, lines, endDay),
+                (customer, lines) -> summary(customer, lines, endDay, asOfDay),
             SUMMARY)
         .select(
             col(CUSTOMER_ID),
@@ -101,10 +102,11 @@ final class Summaries {
 
   /**
    * One customer's summary from its lines (customer, day number, cents, is a purchase line), or
-   * none when it has no purchase up to {@code end}. Used lines never have a null day, quantity or
-   * price; a null would count as no amount and no purchase.
+   * none when it has no purchase up to {@code end}. Used lines never have a null timestamp,
+   * quantity or price (the quality rules quarantine those); here a line without a day is skipped, a
+   * null amount counts 0 and a null purchase flag counts as a return.
    */
-  private static Iterator<Row> summary(String customer, Iterator<Row> lines, int end) {
+  private static Iterator<Row> summary(String customer, Iterator<Row> lines, int end, int asOf) {
     // day -> {net cents, 1 when the day has a purchase line}
     Map<Integer, long[]> days = new HashMap<>();
     while (lines.hasNext()) {
@@ -129,7 +131,7 @@ final class Summaries {
         continue;
       }
       if (day > end) {
-        after++;
+        after += day <= asOf ? 1 : 0;
         continue;
       }
       purchases++;

@@ -45,9 +45,12 @@ class PredictStageTest {
             line("i5", "A", "2024-01-15T10:00", -2, 10.0), // only returns: not a purchase
             line("i6", "A", "2024-01-22T10:00", 1, 0.0), // a free item is a purchase of 0
             line("i7", "B", "2024-01-31T23:00", 1, 50.0), // bought on the as-of day: T = 0
-            line("i8", "C", "2024-01-10T10:00", -1, 5.0)); // only returns: no summary
-    Map<String, Row> s = byCustomer(Summaries.calibration(lines, AS_OF));
-    assertThat(s).containsOnlyKeys("A", "B");
+            line("i8", "C", "2024-01-10T10:00", -1, 5.0), // only returns: no summary
+            line("i9", "D", "2024-01-02T10:00", 1, 5.0), // first day nets to 5 - 20 = -15
+            line("i10", "D", "2024-01-02T12:00", -2, 10.0),
+            line("i11", "D", "2024-01-09T10:00", 1, 20.0)); // repeat: 20
+    Map<String, Row> s = byCustomer(Summaries.calibration(lines, AS_OF, AS_OF));
+    assertThat(s).containsOnlyKeys("A", "B", "D");
     Row a = s.get("A");
     assertThat((Integer) a.getAs("x")).isEqualTo(2);
     assertThat((Integer) a.getAs("t_x_days")).isEqualTo(21);
@@ -60,6 +63,9 @@ class PredictStageTest {
     assertThat((Integer) b.getAs("x")).isZero();
     assertThat((Integer) b.getAs("t_cal_days")).isZero();
     assertThat((Double) b.getAs("mean_repeat_spend")).isZero();
+    Row d = s.get("D");
+    assertThat((Integer) d.getAs("x")).isEqualTo(1);
+    assertThat((Double) d.getAs("mean_repeat_spend")).isEqualTo(20.0); // (-15 + 20 - (-15)) / 1
   }
 
   @Test
@@ -69,14 +75,17 @@ class PredictStageTest {
             line("i1", "A", "2024-01-01T10:00", 1, 10.0),
             line("i2", "A", "2024-01-20T10:00", 1, 10.0),
             line("i3", "A", "2024-01-21T10:00", 1, 99.0), // after the calibration end
+            line("i5", "A", "2024-01-22T10:00", -1, 99.0), // a return only: no holdout purchase
+            line("i6", "A", "2024-01-23T10:00", -1, 10.0), // a return and a purchase that day
+            line("i7", "A", "2024-01-23T11:00", 1, 5.0),
             line("i4", "B", "2024-01-25T10:00", 1, 10.0)); // first bought in the holdout
     LocalDate end = LocalDate.parse("2024-01-20");
-    Map<String, Row> cal = byCustomer(Summaries.calibration(lines, end));
+    Map<String, Row> cal = byCustomer(Summaries.calibration(lines, end, AS_OF));
     assertThat(cal).containsOnlyKeys("A");
     assertThat((Integer) cal.get("A").getAs("x")).isEqualTo(1);
     assertThat((Integer) cal.get("A").getAs("t_cal_days")).isEqualTo(19);
     assertThat((Double) cal.get("A").getAs("mean_repeat_spend")).isEqualTo(10.0);
-    assertThat((Integer) cal.get("A").getAs("holdout_purchases")).isEqualTo(1);
+    assertThat((Integer) cal.get("A").getAs("holdout_purchases")).isEqualTo(2);
   }
 
   @Test
