@@ -13,7 +13,9 @@ import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.JobFailure;
 import io.segmentlake.config.PredictSettings;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
@@ -41,8 +43,23 @@ final class Models {
    * for the message when there are too few customers.
    */
   static Fit bgnbd(Dataset<Row> summaries, PredictSettings s, String scope) {
-    List<Row> groups =
-        summaries.groupBy(col(X), col(T_X_DAYS), col(T_CAL_DAYS)).count().collectAsList();
+    return bgnbd(
+        summaries.groupBy(col(X), col(T_X_DAYS), col(T_CAL_DAYS)).count().collectAsList(),
+        s,
+        scope);
+  }
+
+  /**
+   * BG/NBD on groups (x, t_x days, T days, customers), in any order: they are summed in key order,
+   * so that the fit does not depend on the order Spark returns them in (on a cluster, the order in
+   * which shuffle blocks arrive), and a re-run gives the same parameters to the bit.
+   */
+  static Fit bgnbd(List<Row> unordered, PredictSettings s, String scope) {
+    List<Row> groups = new ArrayList<>(unordered);
+    groups.sort(
+        Comparator.comparingInt((Row g) -> g.getInt(0))
+            .thenComparingInt(g -> g.getInt(1))
+            .thenComparingInt(g -> g.getInt(2)));
     int n = groups.size();
     int[] x = new int[n];
     double[] tx = new double[n];
@@ -84,7 +101,13 @@ final class Models {
                     round(log(col(MEAN_REPEAT_SPEND)).divide(SPEND_RESOLUTION))
                         .multiply(SPEND_RESOLUTION)))
             .otherwise(col(MEAN_REPEAT_SPEND));
-    List<Row> groups = summaries.where(col(X).gt(0)).groupBy(col(X), grid).count().collectAsList();
+    // In key order, as for BG/NBD: the fit must not depend on the order Spark returns the groups
+    // in.
+    List<Row> groups =
+        new ArrayList<>(
+            summaries.where(col(X).gt(0)).groupBy(col(X), grid).count().collectAsList());
+    groups.sort(
+        Comparator.comparingInt((Row g) -> g.getInt(0)).thenComparingDouble(g -> g.getDouble(1)));
     int n = groups.size();
     int[] x = new int[n];
     double[] m = new double[n];

@@ -8,9 +8,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.segmentlake.Fixtures;
 import io.segmentlake.SharedSpark;
+import io.segmentlake.config.PredictSettings;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -101,6 +105,27 @@ class PredictStageTest {
     // Gamma-Gamma p = q = γ = 1, x = 1, m = 10: LL = ln Γ(2) − 2 ln Γ(1) + 0 + 0 − 2 ln 11.
     GammaGamma gg = new GammaGamma(new int[] {1}, new double[] {10}, new double[] {1});
     assertThat(gg.logLikelihood(1, 1, 1)).isCloseTo(-2 * Math.log(11), within(1e-12));
+  }
+
+  @Test
+  void theFitDoesNotDependOnTheOrderOfTheGroups() {
+    // Many groups of very different sizes: summed in another order, their doubles would differ.
+    Random random = new Random(11);
+    List<Row> groups = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      int t = 1 + random.nextInt(700);
+      int tx = random.nextInt(t + 1);
+      int x = tx == 0 ? 0 : 1 + random.nextInt(1 + tx / 7);
+      groups.add(RowFactory.create(x, tx, t, 1L + (long) Math.pow(10, 5 * random.nextDouble())));
+    }
+    List<Row> reversed = new ArrayList<>(groups);
+    Collections.reverse(reversed);
+    Collections.shuffle(groups, random);
+    PredictSettings settings = Fixtures.settings().predict();
+    Fit one = Models.bgnbd(groups, settings, "test");
+    Fit other = Models.bgnbd(reversed, settings, "test");
+    assertThat(other.values()).containsExactly(one.values());
+    assertThat(other.logLikelihood()).isEqualTo(one.logLikelihood());
   }
 
   @Test
