@@ -1,6 +1,7 @@
 package io.segmentlake;
 
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.udf;
 
 import org.apache.spark.sql.Column;
@@ -28,6 +29,14 @@ public final class Money {
       udf((UDF1<Double, Decimal>) Money::nearestCents, TYPE);
 
   private Money() {}
+
+  /**
+   * An invoice line's net amount in whole cents: quantity (negative for a return) times the unit
+   * price rounded to the cent, exact in a long.
+   */
+  public static Column lineCents(Column quantity, Column unitPrice) {
+    return quantity.cast("long").multiply(round(unitPrice.multiply(100)).cast("long"));
+  }
 
   /** The amount as decimal(18,2), rounded half up to the cent. */
   public static Column of(Column amount) {

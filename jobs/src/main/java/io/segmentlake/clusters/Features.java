@@ -39,6 +39,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.DayGaps;
 import io.segmentlake.JoinKeys;
+import io.segmentlake.Money;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.ClusterSettings.Feature;
 import java.sql.Date;
@@ -217,8 +218,7 @@ final class Features {
    * web purchase invoices and the median gap between distinct purchase days.
    */
   private static Dataset<Row> perCustomer(Dataset<Row> lines) {
-    Column cents =
-        col(QUANTITY).cast("long").multiply(round(col(UNIT_PRICE).multiply(100)).cast("long"));
+    Column cents = Money.lineCents(col(QUANTITY), col(UNIT_PRICE));
     Dataset<Row> projected =
         lines.select(
             col(CUSTOMER_ID),

@@ -101,8 +101,7 @@ final class Models {
                     round(log(col(MEAN_REPEAT_SPEND)).divide(SPEND_RESOLUTION))
                         .multiply(SPEND_RESOLUTION)))
             .otherwise(col(MEAN_REPEAT_SPEND));
-    // In key order, as for BG/NBD: the fit must not depend on the order Spark returns the groups
-    // in.
+    // In key order, as for BG/NBD: the fit must not depend on the order of the groups.
     List<Row> groups =
         new ArrayList<>(
             summaries.where(col(X).gt(0)).groupBy(col(X), grid).count().collectAsList());

@@ -13,10 +13,10 @@ import static io.segmentlake.predict.PredictColumns.UNIT_PRICE;
 import static io.segmentlake.predict.PredictColumns.X;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_from_unix_date;
-import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_date;
 
+import io.segmentlake.Money;
 import io.segmentlake.Schemas;
 import java.time.LocalDate;
 import java.util.Collections;
@@ -72,8 +72,7 @@ final class Summaries {
    */
   static Dataset<Row> calibration(Dataset<Row> usedInvoices, LocalDate end, LocalDate asOf) {
     Schemas.require(usedInvoices, "used invoices", CUSTOMER_ID, INVOICE_TS, QUANTITY, UNIT_PRICE);
-    Column cents =
-        col(QUANTITY).cast("long").multiply(round(col(UNIT_PRICE).multiply(100)).cast("long"));
+    Column cents = Money.lineCents(col(QUANTITY), col(UNIT_PRICE));
     Dataset<Row> projected =
         usedInvoices.select(
             col(CUSTOMER_ID),
