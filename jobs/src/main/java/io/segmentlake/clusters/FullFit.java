@@ -25,9 +25,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * MLlib's k-means on scaled points: fits from a seed (the k search on the sample), the chosen k
- * refined on the whole base from the sample's best centroids (a few Lloyd iterations, not a new
- * initialisation), and every customer assigned to its nearest centroid by column expressions.
+ * MLlib's k-means on the whole base: the chosen k refined from the sample's best centroids (a few
+ * Lloyd iterations, not a new initialisation), and every customer assigned to its nearest centroid
+ * by column expressions.
  */
 final class FullFit {
   private static final String ARRAY = "_array";
@@ -39,7 +39,7 @@ final class FullFit {
   record Fit(double[][] centroids, double withinSumOfSquares, int iterations) {}
 
   /** The scaled points as MLlib vectors, cached (the caller unpersists them). */
-  static JavaRDD<Vector> points(Dataset<Row> scaled) {
+  private static JavaRDD<Vector> points(Dataset<Row> scaled) {
     return scaled
         .select(col(SCALED))
         .javaRDD()
@@ -47,36 +47,25 @@ final class FullFit {
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
-  /** K-means with k clusters from a k-means|| initialisation with the seed. */
-  static Fit fit(JavaRDD<Vector> points, int k, long seed, ClusterSettings s) {
-    return fit(kmeans(k, seed, s), points);
-  }
-
   /** Lloyd iterations over every scaled point from the initial centroids. */
   static Fit refine(Dataset<Row> scaled, double[][] initial, ClusterSettings s) {
     JavaRDD<Vector> points = points(scaled);
     try {
       Vector[] centres = Arrays.stream(initial).map(Vectors::dense).toArray(Vector[]::new);
-      return fit(
-          kmeans(initial.length, s.seed(), s).setInitialModel(new KMeansModel(centres)), points);
+      KMeans kmeans =
+          new KMeans()
+              .setK(initial.length)
+              .setSeed(s.seed())
+              .setMaxIterations(s.maxIterations())
+              .setEpsilon(s.tolerance())
+              .setInitialModel(new KMeansModel(centres));
+      KMeansModel model = kmeans.run(points.rdd());
+      double[][] centroids =
+          Arrays.stream(model.clusterCenters()).map(Vector::toArray).toArray(double[][]::new);
+      return new Fit(centroids, model.trainingCost(), model.numIter());
     } finally {
       points.unpersist(false);
     }
-  }
-
-  private static KMeans kmeans(int k, long seed, ClusterSettings s) {
-    return new KMeans()
-        .setK(k)
-        .setSeed(seed)
-        .setMaxIterations(s.maxIterations())
-        .setEpsilon(s.tolerance());
-  }
-
-  private static Fit fit(KMeans kmeans, JavaRDD<Vector> points) {
-    KMeansModel model = kmeans.run(points.rdd());
-    double[][] centroids =
-        Arrays.stream(model.clusterCenters()).map(Vector::toArray).toArray(double[][]::new);
-    return new Fit(centroids, model.trainingCost(), model.numIter());
   }
 
   /**

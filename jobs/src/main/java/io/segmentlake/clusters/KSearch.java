@@ -10,15 +10,18 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.segmentlake.config.ClusterSettings;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
+import org.apache.spark.mllib.clustering.LocalKMeans;
+import org.apache.spark.mllib.clustering.VectorWithNorm;
 import org.apache.spark.mllib.linalg.Vector;
+import org.apache.spark.mllib.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -30,7 +33,7 @@ import org.apache.spark.sql.Row;
 final class KSearch {
   private static final long BUCKETS = 1_000_000;
 
-  /** Fits run concurrently: on a small sample each is bound by job scheduling, not by cores. */
+  /** Silhouettes run concurrently: on a small sample each is bound by job scheduling, not cores. */
   private static final int THREADS = 4;
 
   private KSearch() {}
@@ -53,29 +56,42 @@ final class KSearch {
         .sortWithinPartitions(col(CUSTOMER_ID));
   }
 
-  /** Every k of the range (just k when it is fixed), in order of k. */
+  /**
+   * Every k of the range (just k when it is fixed), in order of k. The sample is bounded
+   * (silhouette-sample), so its points are fitted on the driver by MLlib's own local k-means (the
+   * k-means++ seeding and Lloyd iterations that MLlib's k-means|| initialisation runs there), with
+   * no Spark job per iteration; each k's best fit is then scored by MLlib's silhouette on the
+   * sample.
+   */
   static List<Candidate> candidates(Dataset<Row> sample, ClusterSettings s) {
     int from = s.fixedK().orElse(s.kMin());
     int to = s.fixedK().orElse(s.kMax());
-    JavaRDD<Vector> points = FullFit.points(sample);
+    VectorWithNorm[] points = points(sample);
+    double[] weights = new double[points.length];
+    Arrays.fill(weights, 1.0);
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
-      // Cached once here: fits started together would each compute (and try to cache) the points.
-      points.count();
-      List<List<Future<FullFit.Fit>>> fits = new ArrayList<>();
+      List<List<Future<Candidate>>> fits = new ArrayList<>();
       for (int k = from; k <= to; k++) {
-        List<Future<FullFit.Fit>> starts = new ArrayList<>();
+        List<Future<Candidate>> starts = new ArrayList<>();
         for (int start = 0; start < s.starts(); start++) {
           int clusters = k;
-          long seed = s.seed() + start;
-          starts.add(pool.submit(() -> FullFit.fit(points, clusters, seed, s)));
+          int seed = Long.hashCode(s.seed() + start);
+          starts.add(pool.submit(() -> fit(points, weights, clusters, seed, s.maxIterations())));
         }
         fits.add(starts);
       }
       List<Future<Candidate>> scored = new ArrayList<>();
-      for (List<Future<FullFit.Fit>> starts : fits) {
-        FullFit.Fit best = lowestCost(starts);
-        scored.add(pool.submit(() -> candidate(best, sample)));
+      for (List<Future<Candidate>> starts : fits) {
+        Candidate best = lowestCost(starts);
+        scored.add(
+            pool.submit(
+                () ->
+                    new Candidate(
+                        best.k(),
+                        silhouette(FullFit.assign(sample, best.centroids())),
+                        best.withinSumOfSquares(),
+                        best.centroids())));
       }
       List<Candidate> out = new ArrayList<>();
       for (Future<Candidate> c : scored) {
@@ -91,8 +107,51 @@ final class KSearch {
           : new IllegalStateException(e.getCause());
     } finally {
       pool.shutdownNow();
-      points.unpersist(false);
     }
+  }
+
+  /** One local k-means++ fit: its centroids and cost, the silhouette not yet measured. */
+  private static Candidate fit(
+      VectorWithNorm[] points, double[] weights, int k, int seed, int maxIterations) {
+    double[][] centroids =
+        Arrays.stream(LocalKMeans.kMeansPlusPlus(seed, points, weights, k, maxIterations))
+            .map(c -> c.vector().toArray())
+            .toArray(double[][]::new);
+    return new Candidate(k, Double.NaN, withinSumOfSquares(points, centroids), centroids);
+  }
+
+  /** The start with the lowest within-cluster sum of squares (the first on a tie). */
+  private static Candidate lowestCost(List<Future<Candidate>> starts)
+      throws InterruptedException, ExecutionException {
+    Candidate best = null;
+    for (Future<Candidate> f : starts) {
+      Candidate fit = f.get();
+      if (best == null || fit.withinSumOfSquares() < best.withinSumOfSquares()) {
+        best = fit;
+      }
+    }
+    return best;
+  }
+
+  /** The sample's scaled points, in its order (by customer), on the driver. */
+  private static VectorWithNorm[] points(Dataset<Row> sample) {
+    return sample.select(col(SCALED)).collectAsList().stream()
+        .map(r -> new VectorWithNorm(Vectors.fromML(r.getAs(0))))
+        .toArray(VectorWithNorm[]::new);
+  }
+
+  /** The sum over the points of the squared distance to the nearest centroid. */
+  static double withinSumOfSquares(VectorWithNorm[] points, double[][] centroids) {
+    Vector[] centres = Arrays.stream(centroids).map(Vectors::dense).toArray(Vector[]::new);
+    double sum = 0;
+    for (VectorWithNorm p : points) {
+      double nearest = Double.POSITIVE_INFINITY;
+      for (Vector c : centres) {
+        nearest = Math.min(nearest, Vectors.sqdist(p.vector(), c));
+      }
+      sum += nearest;
+    }
+    return sum;
   }
 
   /** The candidate with the highest silhouette (the smaller k on a tie). */
@@ -110,25 +169,5 @@ final class KSearch {
         .setFeaturesCol(SCALED)
         .setPredictionCol(INDEX)
         .evaluate(assigned);
-  }
-
-  private static FullFit.Fit lowestCost(List<Future<FullFit.Fit>> starts)
-      throws InterruptedException, ExecutionException {
-    FullFit.Fit best = null;
-    for (Future<FullFit.Fit> f : starts) {
-      FullFit.Fit fit = f.get();
-      if (best == null || fit.withinSumOfSquares() < best.withinSumOfSquares()) {
-        best = fit;
-      }
-    }
-    return best;
-  }
-
-  private static Candidate candidate(FullFit.Fit fit, Dataset<Row> sample) {
-    return new Candidate(
-        fit.centroids().length,
-        silhouette(FullFit.assign(sample, fit.centroids())),
-        fit.withinSumOfSquares(),
-        fit.centroids());
   }
 }

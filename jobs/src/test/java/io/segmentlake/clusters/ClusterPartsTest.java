@@ -20,6 +20,7 @@ import java.util.OptionalInt;
 import java.util.Random;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.mllib.clustering.VectorWithNorm;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -152,6 +153,17 @@ class ClusterPartsTest {
     assertThat(FullFit.assign(points, centroids).columns())
         .containsExactly(
             "customer_id", ClusterColumns.SCALED, ClusterColumns.INDEX, ClusterColumns.DISTANCE);
+  }
+
+  @Test
+  void theWithinSumOfSquaresCountsEachPointAtItsNearestCentroid() {
+    VectorWithNorm[] points = {
+      new VectorWithNorm(new double[] {0, 0}),
+      new VectorWithNorm(new double[] {2, 0}),
+      new VectorWithNorm(new double[] {10, 1})
+    };
+    // (0,0) and (2,0) are 1 from (1,0); (10,1) is 1 from (10,0): 1 + 1 + 1.
+    assertThat(KSearch.withinSumOfSquares(points, new double[][] {{1, 0}, {10, 0}})).isEqualTo(3.0);
   }
 
   @Test
