@@ -3,9 +3,7 @@ package io.segmentlake.loyalty;
 import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_trunc;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.map_from_entries;
@@ -14,17 +12,31 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.unix_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.Money;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.InteractionRule;
+import java.io.Serializable;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Points per interaction: events from the interactions table, web-store purchases and converted
@@ -39,7 +51,7 @@ final class InteractionPoints {
   private static final String EVENT = "_event";
   private static final String DAY = "_day";
   private static final String BUCKET = "_bucket";
-  private static final String COUNTED = "_counted";
+  private static final String RULE = "_rule";
   private static final String EARNED = "_earned";
 
   private InteractionPoints() {}
@@ -85,33 +97,92 @@ final class InteractionPoints {
 
   /**
    * Capped points per customer and event kind from events (customer_id, event, day) of one source.
-   * Each source is aggregated on its own, so that a source already partitioned by customer (the
-   * invoices, the interactions) is not shuffled.
+   * Each event in the window is coded by SQL as its rule's index, its day and its cap period (all
+   * numbers), and each customer's events are then counted by {@link #capped} in one pass (no
+   * shuffle for a source already partitioned by customer: the invoices, the interactions).
    */
   static Dataset<Row> perEvent(
       Dataset<Row> events, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
-    Object[] oncePerDay =
-        rules.stream().filter(InteractionRule::isOncePerDay).map(InteractionRule::event).toArray();
-    Column bucket = lit(null).cast("timestamp");
-    Column cap = lit(0);
-    Column perEvent = lit(0.0);
-    for (InteractionRule rule : rules) {
-      Column is = col(EVENT).equalTo(rule.event());
-      bucket = when(is, bucket(rule.capPeriod())).otherwise(bucket);
-      cap = when(is, lit(rule.cap())).otherwise(cap);
-      perEvent = when(is, lit(rule.points())).otherwise(perEvent);
+    Column rule = lit(null).cast("int");
+    Column bucket = lit(null).cast("int");
+    for (int i = rules.size() - 1; i >= 0; i--) {
+      Column is = col(EVENT).equalTo(rules.get(i).event());
+      rule = when(is, lit(i)).otherwise(rule);
+      bucket = when(is, bucket(rules.get(i).capPeriod())).otherwise(bucket);
     }
-    return events
-        .where(
-            PurchasePoints.inWindow(col(DAY), asOf, windowDays)
-                .and(col(EVENT).isin(rules.stream().map(InteractionRule::event).toArray())))
-        .groupBy(col(CUSTOMER_ID), col(EVENT), col(DAY))
-        .agg(count(lit(1)).as(COUNTED))
-        .withColumn(COUNTED, when(col(EVENT).isin(oncePerDay), lit(1L)).otherwise(col(COUNTED)))
-        .groupBy(col(CUSTOMER_ID), col(EVENT), bucket.as(BUCKET))
-        .agg(sum(col(COUNTED)).as(COUNTED))
-        .groupBy(col(CUSTOMER_ID), col(EVENT))
-        .agg(sum(least(col(COUNTED), cap).multiply(perEvent)).as(EARNED));
+    Dataset<Row> coded =
+        events
+            .where(PurchasePoints.inWindow(col(DAY), asOf, windowDays))
+            .select(col(CUSTOMER_ID), rule.as(RULE), unix_date(col(DAY)).as(DAY), bucket.as(BUCKET))
+            .where(col(RULE).isNotNull());
+    Caps caps = Caps.of(rules);
+    return coded
+        .groupBy(col(CUSTOMER_ID))
+        .as(Encoders.STRING(), Encoders.row(coded.schema()))
+        .flatMapGroups(
+            (FlatMapGroupsFunction<String, Row, Row>) (c, e) -> capped(c, e, caps), EARNED_ROWS);
+  }
+
+  private static final Encoder<Row> EARNED_ROWS =
+      Encoders.row(
+          new StructType()
+              .add(CUSTOMER_ID, DataTypes.StringType)
+              .add(EVENT, DataTypes.StringType)
+              .add(EARNED, DataTypes.DoubleType, false));
+
+  /** The rules by index, as the executors need them. */
+  record Caps(String[] events, boolean[] oncePerDay, int[] caps, double[] points)
+      implements Serializable {
+    static Caps of(List<InteractionRule> rules) {
+      int n = rules.size();
+      Caps c = new Caps(new String[n], new boolean[n], new int[n], new double[n]);
+      for (int i = 0; i < n; i++) {
+        c.events[i] = rules.get(i).event();
+        c.oncePerDay[i] = rules.get(i).isOncePerDay();
+        c.caps[i] = rules.get(i).cap();
+        c.points[i] = rules.get(i).points();
+      }
+      return c;
+    }
+  }
+
+  /**
+   * One customer's points per event kind from its coded events (rule index, day, cap period): an
+   * event of a once-per-day rule counts once a day; each kind's count per period is capped; the
+   * points are the capped counts x points per event, summed over the periods in order.
+   */
+  static Iterator<Row> capped(String customer, Iterator<Row> events, Caps rules) {
+    Map<Long, Integer> perPeriod = new TreeMap<>();
+    Set<Long> days = new HashSet<>();
+    while (events.hasNext()) {
+      Row e = events.next();
+      int rule = e.getInt(1);
+      if (rules.oncePerDay()[rule] && !days.add(key(rule, e.getInt(2)))) {
+        continue;
+      }
+      perPeriod.merge(key(rule, e.getInt(3)), 1, Integer::sum);
+    }
+    int n = rules.events().length;
+    double[] earned = new double[n];
+    boolean[] counted = new boolean[n];
+    perPeriod.forEach(
+        (period, count) -> {
+          int rule = (int) (period >>> 32);
+          earned[rule] += Math.min(count, rules.caps()[rule]) * rules.points()[rule];
+          counted[rule] = true;
+        });
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (counted[i]) {
+        rows.add(RowFactory.create(customer, rules.events()[i], earned[i]));
+      }
+    }
+    return rows.iterator();
+  }
+
+  /** A rule's index and a day or period number in one long. */
+  private static long key(int rule, int number) {
+    return ((long) rule << 32) | (number & 0xFFFFFFFFL);
   }
 
   /** Interaction points per customer, in all and by event kind, from the per-source results. */
@@ -127,10 +198,11 @@ final class InteractionPoints {
                 .as(INTERACTION_POINTS_BY_EVENT));
   }
 
+  /** The number of the cap period a day falls in: its day, week, month or year; 0: the window. */
   private static Column bucket(InteractionRule.CapPeriod period) {
     return switch (period) {
-      case WINDOW -> lit(null).cast("timestamp");
-      default -> date_trunc(period.name().toLowerCase(Locale.ROOT), col(DAY));
+      case WINDOW -> lit(0);
+      default -> unix_date(to_date(date_trunc(period.name().toLowerCase(Locale.ROOT), col(DAY))));
     };
   }
 }

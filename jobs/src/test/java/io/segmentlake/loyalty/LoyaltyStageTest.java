@@ -244,6 +244,51 @@ class LoyaltyStageTest {
   }
 
   @Test
+  void interactionCapsPerDayWeekAndWindow() {
+    LoyaltySettings s =
+        settings(
+            "loyalty.interactions=["
+                + "{event = comment, points = 1, cap = 2, cap-period = week, once-per-day = false},"
+                + " {event = news_read, points = 1, cap = 3, cap-period = window,"
+                + " once-per-day = true},"
+                + " {event = club_login, points = 1, cap = 1, cap-period = day, once-per-day = false}]");
+    List<Row> events =
+        List.of(
+            // Comments: Monday 2 December twice and Wednesday (one week: 3, capped at 2), then
+            // Monday 9 December (the next week: 1) -> 3.
+            event("K", "2024-12-02T09:00", "comment"),
+            event("K", "2024-12-02T10:00", "comment"),
+            event("K", "2024-12-04T09:00", "comment"),
+            event("K", "2024-12-09T09:00", "comment"),
+            // Reads once a day on 4 days (two on the 1st), capped at 3 in the window -> 3.
+            event("K", "2024-12-01T09:00", "news_read"),
+            event("K", "2024-12-01T19:00", "news_read"),
+            event("K", "2024-12-02T09:00", "news_read"),
+            event("K", "2024-12-03T09:00", "news_read"),
+            event("K", "2024-12-04T09:00", "news_read"),
+            // Logins capped at 1 a day: 3 on the 5th and 1 on the 6th -> 2.
+            event("K", "2024-12-05T09:00", "club_login"),
+            event("K", "2024-12-05T10:00", "club_login"),
+            event("K", "2024-12-05T11:00", "club_login"),
+            event("K", "2024-12-06T09:00", "club_login"));
+    LoyaltyStage.Inputs in =
+        new LoyaltyStage.Inputs(
+            lines(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(Fixtures.rows(EVENTS, events)),
+            Optional.empty(),
+            Optional.empty());
+    Row k = byCustomer(LoyaltyStage.run(in, AS_OF, s).points()).get("K");
+    assertThat(k.getJavaMap(k.fieldIndex("interaction_points_by_event")))
+        .containsOnly(
+            Map.entry("comment", new BigDecimal("3.00")),
+            Map.entry("news_read", new BigDecimal("3.00")),
+            Map.entry("club_login", new BigDecimal("2.00")));
+    assertThat(k.<BigDecimal>getAs("interaction_points")).isEqualByComparingTo("8");
+  }
+
+  @Test
   void specialGroupsWithReasonsAndTiesKept() {
     LoyaltySettings s = settings("loyalty.special.rules=[]");
     List<String> rows =
