@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
@@ -100,30 +101,37 @@ final class SpecialGroups {
 
   /** One customer's positive net units per product and year (rows as in {@link #topBuyers}). */
   private static Iterator<Row> customerUnits(String customer, Iterator<Row> lines) {
-    Map<List<Object>, Long> units = new HashMap<>();
+    // Year -> product -> units: a customer's lines fall in a few years; no key object per line.
+    Map<Integer, Map<String, long[]>> units = new TreeMap<>();
     while (lines.hasNext()) {
       Row line = lines.next();
       if (!line.isNullAt(1) && !line.isNullAt(2) && !line.isNullAt(3)) {
-        units.merge(List.of(line.getString(1), line.getInt(2)), line.getLong(3), Long::sum);
+        units.computeIfAbsent(line.getInt(2), y -> new HashMap<>())
+                .computeIfAbsent(line.getString(1), p -> new long[1])[0] +=
+            line.getLong(3);
       }
     }
     List<Row> rows = new ArrayList<>();
     units.forEach(
-        (key, n) -> {
-          if (n > 0) {
-            rows.add(RowFactory.create(customer, key.get(0), key.get(1), n));
-          }
-        });
+        (year, products) ->
+            products.forEach(
+                (product, n) -> {
+                  if (n[0] > 0) {
+                    rows.add(RowFactory.create(customer, product, year, n[0]));
+                  }
+                }));
     return rows.iterator();
   }
 
   /** The rows at the highest units of their product and year within one partition. */
   private static Iterator<Row> partitionLeaders(Iterator<Row> units) {
-    Map<List<Object>, List<Row>> leaders = new HashMap<>();
+    Map<Integer, Map<String, List<Row>>> leaders = new TreeMap<>();
     while (units.hasNext()) {
       Row row = units.next();
       List<Row> at =
-          leaders.computeIfAbsent(List.of(row.get(1), row.get(2)), k -> new ArrayList<>());
+          leaders
+              .computeIfAbsent(row.getInt(2), y -> new HashMap<>())
+              .computeIfAbsent(row.getString(1), p -> new ArrayList<>(1));
       long best = at.isEmpty() ? Long.MIN_VALUE : at.get(0).getLong(3);
       if (row.getLong(3) > best) {
         at.clear();
@@ -132,7 +140,10 @@ final class SpecialGroups {
         at.add(row);
       }
     }
-    return leaders.values().stream().flatMap(List::stream).iterator();
+    return leaders.values().stream()
+        .flatMap(products -> products.values().stream())
+        .flatMap(List::stream)
+        .iterator();
   }
 
   /**
