@@ -69,7 +69,10 @@ final class KSearch {
     VectorWithNorm[] points = points(sample);
     double[] weights = new double[points.length];
     Arrays.fill(weights, 1.0);
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    // The fits use the driver's cores; each k's silhouette (Spark jobs, bound by scheduling) starts
+    // in its own pool as soon as that k's fits are done, beside the fits of the next k.
+    ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+    ExecutorService scoring = Executors.newFixedThreadPool(THREADS);
     try {
       List<List<Future<Candidate>>> fits = new ArrayList<>();
       for (int k = from; k <= to; k++) {
@@ -85,7 +88,7 @@ final class KSearch {
       for (List<Future<Candidate>> starts : fits) {
         Candidate best = lowestCost(starts);
         scored.add(
-            pool.submit(
+            scoring.submit(
                 () ->
                     new Candidate(
                         best.k(),
@@ -107,6 +110,7 @@ final class KSearch {
           : new IllegalStateException(e.getCause());
     } finally {
       pool.shutdownNow();
+      scoring.shutdownNow();
     }
   }
 
