@@ -57,16 +57,19 @@ final class InteractionPoints {
   private InteractionPoints() {}
 
   /**
-   * Events of the interactions table. The two derived kinds are left out: referral (whether the
-   * referred customer bought is known only from customers.referred_by) and web_purchase (from the
-   * invoices), so that neither is counted twice.
+   * Events of the interactions table. The two derived kinds count for nothing here (their event is
+   * null): referral (whether the referred customer bought is known only from customers.referred_by)
+   * and web_purchase (from the invoices), so that neither is counted twice.
    */
   static Dataset<Row> fromInteractions(Dataset<Row> interactions) {
     Schemas.require(interactions, "interactions", CUSTOMER_ID, EVENT_TS, EVENT_TYPE);
     Column event = lower(trim(col(EVENT_TYPE)));
-    return interactions
-        .select(col(CUSTOMER_ID), event.as(EVENT), to_date(col(EVENT_TS)).as(DAY))
-        .where(col(EVENT).isin(REFERRAL, WEB_PURCHASE).unary_$bang());
+    return interactions.select(
+        col(CUSTOMER_ID),
+        when(event.isin(REFERRAL, WEB_PURCHASE), lit(null).cast("string"))
+            .otherwise(event)
+            .as(EVENT),
+        to_date(col(EVENT_TS)).as(DAY));
   }
 
   /** One web_purchase event per invoice with a purchase line whose channel is "web". */
@@ -110,11 +113,13 @@ final class InteractionPoints {
       rule = when(is, lit(i)).otherwise(rule);
       bucket = when(is, bucket(rules.get(i).capPeriod())).otherwise(bucket);
     }
+    // Events of no rule (null) are skipped by capped(), not filtered here: a filter on the rule
+    // would be pushed below the projection and trim and lower every event type a second time.
     Dataset<Row> coded =
         events
             .where(PurchasePoints.inWindow(col(DAY), asOf, windowDays))
-            .select(col(CUSTOMER_ID), rule.as(RULE), unix_date(col(DAY)).as(DAY), bucket.as(BUCKET))
-            .where(col(RULE).isNotNull());
+            .select(
+                col(CUSTOMER_ID), rule.as(RULE), unix_date(col(DAY)).as(DAY), bucket.as(BUCKET));
     Caps caps = Caps.of(rules);
     return coded
         .groupBy(col(CUSTOMER_ID))
@@ -147,15 +152,19 @@ final class InteractionPoints {
   }
 
   /**
-   * One customer's points per event kind from its coded events (rule index, day, cap period): an
-   * event of a once-per-day rule counts once a day; each kind's count per period is capped; the
-   * points are the capped counts x points per event, summed over the periods in order.
+   * One customer's points per event kind from its coded events (rule index, day, cap period; an
+   * event of no rule has a null index and counts for nothing): an event of a once-per-day rule
+   * counts once a day; each kind's count per period is capped; the points are the capped counts x
+   * points per event, summed over the periods in order.
    */
   static Iterator<Row> capped(String customer, Iterator<Row> events, Caps rules) {
     Map<Long, Integer> perPeriod = new TreeMap<>();
     Set<Long> days = new HashSet<>();
     while (events.hasNext()) {
       Row e = events.next();
+      if (e.isNullAt(1)) {
+        continue;
+      }
       int rule = e.getInt(1);
       if (rules.oncePerDay()[rule] && !days.add(key(rule, e.getInt(2)))) {
         continue;
