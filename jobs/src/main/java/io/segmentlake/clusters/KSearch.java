@@ -18,12 +18,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.mllib.clustering.LocalKMeans;
 import org.apache.spark.mllib.clustering.VectorWithNorm;
 import org.apache.spark.mllib.linalg.Vector;
 import org.apache.spark.mllib.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The search for k on a bounded random sample, so that it costs the same at any base size: each k
@@ -74,12 +79,13 @@ final class KSearch {
     ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
     ExecutorService scoring = Executors.newFixedThreadPool(THREADS);
     try {
+      int[] seeds = seeds(s);
       List<List<Future<Candidate>>> fits = new ArrayList<>();
       for (int k = from; k <= to; k++) {
         List<Future<Candidate>> starts = new ArrayList<>();
         for (int start = 0; start < s.starts(); start++) {
           int clusters = k;
-          int seed = Long.hashCode(s.seed() + start);
+          int seed = seeds[start];
           starts.add(pool.submit(() -> fit(points, weights, clusters, seed, s.maxIterations())));
         }
         fits.add(starts);
@@ -92,7 +98,7 @@ final class KSearch {
                 () ->
                     new Candidate(
                         best.k(),
-                        silhouette(FullFit.assign(sample, best.centroids())),
+                        silhouette(assigned(sample.sparkSession(), points, best.centroids())),
                         best.withinSumOfSquares(),
                         best.centroids())));
       }
@@ -112,6 +118,20 @@ final class KSearch {
       pool.shutdownNow();
       scoring.shutdownNow();
     }
+  }
+
+  /**
+   * The starts' seeds, drawn from the configured seed. Consecutive seeds (seed, seed + 1, ...)
+   * would not do: java.util.Random's first draws from nearby seeds are nearly equal, so k-means++
+   * would pick nearly the same first centroid at every start.
+   */
+  static int[] seeds(ClusterSettings s) {
+    java.util.Random r = new java.util.Random(s.seed());
+    int[] seeds = new int[s.starts()];
+    for (int i = 0; i < seeds.length; i++) {
+      seeds[i] = r.nextInt();
+    }
+    return seeds;
   }
 
   /** One local k-means++ fit: its centroids and cost, the silhouette not yet measured. */
@@ -149,14 +169,41 @@ final class KSearch {
     Vector[] centres = Arrays.stream(centroids).map(Vectors::dense).toArray(Vector[]::new);
     double sum = 0;
     for (VectorWithNorm p : points) {
-      double nearest = Double.POSITIVE_INFINITY;
-      for (Vector c : centres) {
-        nearest = Math.min(nearest, Vectors.sqdist(p.vector(), c));
-      }
-      sum += nearest;
+      sum += Vectors.sqdist(p.vector(), centres[nearest(p, centres)]);
     }
     return sum;
   }
+
+  /** The index of the centroid nearest to a point (the first on a tie). */
+  private static int nearest(VectorWithNorm p, Vector[] centres) {
+    int best = 0;
+    double lowest = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < centres.length; i++) {
+      double d = Vectors.sqdist(p.vector(), centres[i]);
+      if (d < lowest) {
+        best = i;
+        lowest = d;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The sample's points with their nearest centroid in INDEX, as a small local table: the same
+   * query for every k, so each silhouette is a few small jobs and no code generated for the
+   * centroids.
+   */
+  static Dataset<Row> assigned(SparkSession spark, VectorWithNorm[] points, double[][] centroids) {
+    Vector[] centres = Arrays.stream(centroids).map(Vectors::dense).toArray(Vector[]::new);
+    List<Row> rows = new ArrayList<>(points.length);
+    for (VectorWithNorm p : points) {
+      rows.add(RowFactory.create(p.vector().asML(), nearest(p, centres)));
+    }
+    return spark.createDataFrame(rows, ASSIGNED);
+  }
+
+  private static final StructType ASSIGNED =
+      new StructType().add(SCALED, new VectorUDT(), false).add(INDEX, DataTypes.IntegerType, false);
 
   /** The candidate with the highest silhouette (the smaller k on a tie). */
   static Candidate best(List<Candidate> candidates) {

@@ -167,6 +167,17 @@ class ClusterPartsTest {
   }
 
   @Test
+  void theStartsHaveDistinctSeedsDrawnFromTheConfiguredOne() {
+    ClusterSettings s =
+        new ClusterSettings(
+            List.of(Feature.RECENCY), OptionalInt.empty(), 2, 5, 42, 3, 20_000, 30, 1e-3, 1.0);
+    int[] seeds = KSearch.seeds(s);
+    assertThat(seeds).hasSize(3).doesNotHaveDuplicates().isEqualTo(KSearch.seeds(s));
+    // Not the configured seed and its neighbours, whose first random draws nearly coincide.
+    assertThat(seeds).doesNotContain(42, 43, 44);
+  }
+
+  @Test
   void theSilhouettePicksTheObviousK() {
     List<Row> rows = new ArrayList<>();
     Random r = new Random(3);
