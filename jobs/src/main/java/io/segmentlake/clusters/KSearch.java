@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -126,7 +127,7 @@ final class KSearch {
    * would pick nearly the same first centroid at every start.
    */
   static int[] seeds(ClusterSettings s) {
-    java.util.Random r = new java.util.Random(s.seed());
+    Random r = new Random(s.seed());
     int[] seeds = new int[s.starts()];
     for (int i = 0; i < seeds.length; i++) {
       seeds[i] = r.nextInt();
@@ -169,7 +170,11 @@ final class KSearch {
     Vector[] centres = Arrays.stream(centroids).map(Vectors::dense).toArray(Vector[]::new);
     double sum = 0;
     for (VectorWithNorm p : points) {
-      sum += Vectors.sqdist(p.vector(), centres[nearest(p, centres)]);
+      double lowest = Double.POSITIVE_INFINITY;
+      for (Vector c : centres) {
+        lowest = Math.min(lowest, Vectors.sqdist(p.vector(), c));
+      }
+      sum += lowest;
     }
     return sum;
   }
