@@ -71,7 +71,7 @@ public final class ClustersStage {
             .setWithStd(true)
             .fit(assembled);
     Dataset<Row> scaled = scaler.transform(assembled).drop(VECTOR);
-    // Checkpointed: each k-means iteration is a small job whose tasks then carry a short lineage.
+    // Checkpointed: used three times (collected for the search, counted, the final silhouette).
     Dataset<Row> sample = KSearch.sample(scaled, customers, s).localCheckpoint();
     long searchStart = System.nanoTime();
     List<KSearch.Candidate> candidates = KSearch.candidates(sample, s);

@@ -135,14 +135,24 @@ final class KSearch {
     return seeds;
   }
 
-  /** One local k-means++ fit: its centroids and cost, the silhouette not yet measured. */
+  /**
+   * One local k-means++ fit: its distinct centroids (k-means++ repeats a point when the sample has
+   * fewer distinct points than k) and their cost, the silhouette not yet measured. LocalKMeans and
+   * VectorWithNorm are MLlib's own (package-private in Scala, public to Java), checked against
+   * Spark 4.1.0, the version the pom pins.
+   */
   private static Candidate fit(
       VectorWithNorm[] points, double[] weights, int k, int seed, int maxIterations) {
-    double[][] centroids =
-        Arrays.stream(LocalKMeans.kMeansPlusPlus(seed, points, weights, k, maxIterations))
-            .map(c -> c.vector().toArray())
-            .toArray(double[][]::new);
-    return new Candidate(k, Double.NaN, withinSumOfSquares(points, centroids), centroids);
+    List<double[]> centroids = new ArrayList<>();
+    for (VectorWithNorm c : LocalKMeans.kMeansPlusPlus(seed, points, weights, k, maxIterations)) {
+      double[] centroid = c.vector().toArray();
+      if (centroids.stream().noneMatch(other -> Arrays.equals(other, centroid))) {
+        centroids.add(centroid);
+      }
+    }
+    double[][] distinct = centroids.toArray(double[][]::new);
+    return new Candidate(
+        distinct.length, Double.NaN, withinSumOfSquares(points, distinct), distinct);
   }
 
   /** The start with the lowest within-cluster sum of squares (the first on a tie). */

@@ -63,7 +63,7 @@ public record ClusterSettings(
         kMax,
         Keys.longIn(c, p + ".seed", Long.MIN_VALUE, Long.MAX_VALUE),
         Keys.intIn(c, p + ".starts", 1, 100),
-        Keys.intIn(c, p + ".silhouette-sample", 100, 1_000_000),
+        Keys.intIn(c, p + ".silhouette-sample", 100, 200_000),
         Keys.intIn(c, p + ".max-iterations", 1, 10_000),
         Keys.doubleIn(c, p + ".tolerance", 0, 1),
         Keys.doubleBetween(c, p + ".max-match-distance", 0, 1000));

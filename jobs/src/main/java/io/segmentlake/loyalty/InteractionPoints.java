@@ -155,7 +155,7 @@ final class InteractionPoints {
    * One customer's points per event kind from its coded events (rule index, day, cap period; an
    * event of no rule has a null index and counts for nothing): an event of a once-per-day rule
    * counts once a day; each kind's count per period is capped; the points are the capped counts x
-   * points per event, summed over the periods in order.
+   * points per event, summed over the periods in a fixed order.
    */
   static Iterator<Row> capped(String customer, Iterator<Row> events, Caps rules) {
     Map<Long, Integer> perPeriod = new TreeMap<>();

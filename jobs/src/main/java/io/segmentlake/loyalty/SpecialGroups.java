@@ -130,9 +130,8 @@ final class SpecialGroups {
       Row row = units.next();
       List<Row> at =
           leaders
-              // Sized for the products a partition sees, so that no bin of similar ids overflows
-              // into a tree while the map grows.
-              .computeIfAbsent(row.getInt(2), y -> new HashMap<>(1 << 16))
+              // Sized for the products a partition typically sees: no rehashing as it fills.
+              .computeIfAbsent(row.getInt(2), y -> new HashMap<>(1 << 14))
               .computeIfAbsent(row.getString(1), p -> new ArrayList<>());
       long best = at.isEmpty() ? Long.MIN_VALUE : at.get(0).getLong(3);
       if (row.getLong(3) > best) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.segmentlake.Fixtures;
 import io.segmentlake.SharedSpark;
 import io.segmentlake.config.ConfigLoader;
+import io.segmentlake.config.InteractionRule;
 import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.Settings;
 import java.math.BigDecimal;
@@ -286,6 +287,35 @@ class LoyaltyStageTest {
             Map.entry("news_read", new BigDecimal("3.00")),
             Map.entry("club_login", new BigDecimal("2.00")));
     assertThat(k.<BigDecimal>getAs("interaction_points")).isEqualByComparingTo("8");
+  }
+
+  @Test
+  void cappedCountsOncePerDayWithinEachPeriodAndSkipsEventsOfNoRule() {
+    InteractionPoints.Caps caps =
+        InteractionPoints.Caps.of(
+            List.of(
+                new InteractionRule("club_login", 1, 2, InteractionRule.CapPeriod.MONTH, true),
+                new InteractionRule("comment", 0.5, 10, InteractionRule.CapPeriod.YEAR, false)));
+    // Coded events: customer, rule index (null: no rule), day number, period number.
+    List<Row> events =
+        List.of(
+            // Logins on 3 days of one month, one of them twice: 3 counted, capped at 2.
+            RowFactory.create("K", 0, 100, 1),
+            RowFactory.create("K", 0, 100, 1),
+            RowFactory.create("K", 0, 101, 1),
+            RowFactory.create("K", 0, 102, 1),
+            // A login in a month before 1970 (negative numbers): 1 more.
+            RowFactory.create("K", 0, -40, -2),
+            // Three comments in one year, two of them on one day: 3 x 0.5.
+            RowFactory.create("K", 1, 100, 7),
+            RowFactory.create("K", 1, 100, 7),
+            RowFactory.create("K", 1, -5, 7),
+            // An event of no rule counts for nothing.
+            RowFactory.create("K", null, 100, 1));
+    Map<String, Double> earned = new java.util.HashMap<>();
+    InteractionPoints.capped("K", events.iterator(), caps)
+        .forEachRemaining(r -> earned.put(r.getString(1), r.getDouble(2)));
+    assertThat(earned).containsOnly(Map.entry("club_login", 3.0), Map.entry("comment", 1.5));
   }
 
   @Test
