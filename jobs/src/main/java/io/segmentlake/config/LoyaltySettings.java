@@ -26,7 +26,7 @@ public record LoyaltySettings(
   private static final double MAX_WEIGHT = 1000;
 
   /** A step or band: from `from` on (inclusive), `value` applies (points, weight or multiplier). */
-  public record Band(double from, double value) {}
+  public record Band(double from, double value) implements java.io.Serializable {}
 
   /** The regular-purchase bonus and when it is earned. */
   public record Periodicity(

@@ -3,11 +3,9 @@ package io.segmentlake.loyalty;
 import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.map_from_entries;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
@@ -24,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -39,8 +36,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Points per interaction: events from the interactions table, web-store purchases and converted
- * referrals, each kind with its points and a cap of counted events per customer and period.
+ * Points per interaction: events from the interactions table, web-store purchases (counted in
+ * {@link LinePass}) and converted referrals, each kind with its points and a cap of counted events
+ * per customer and period.
  */
 final class InteractionPoints {
   /** Derived event kinds. */
@@ -48,11 +46,10 @@ final class InteractionPoints {
 
   static final String REFERRAL = "referral";
 
-  private static final String EVENT = "_event";
+  static final String EVENT = "_event";
+  static final String EARNED = "_earned";
   private static final String DAY = "_day";
-  private static final String BUCKET = "_bucket";
   private static final String RULE = "_rule";
-  private static final String EARNED = "_earned";
 
   private InteractionPoints() {}
 
@@ -70,16 +67,6 @@ final class InteractionPoints {
             .otherwise(event)
             .as(EVENT),
         to_date(col(EVENT_TS)).as(DAY));
-  }
-
-  /** One web_purchase event per invoice with a purchase line whose channel is "web". */
-  static Dataset<Row> webPurchases(Dataset<Row> lines) {
-    Schemas.require(lines, "used invoices", CUSTOMER_ID, INVOICE_ID, INVOICE_TS, QUANTITY, CHANNEL);
-    return lines
-        .where(col(QUANTITY).gt(0).and(lower(trim(col(CHANNEL))).equalTo("web")))
-        .groupBy(col(CUSTOMER_ID), col(INVOICE_ID))
-        .agg(min(to_date(col(INVOICE_TS))).as(DAY))
-        .select(col(CUSTOMER_ID), lit(WEB_PURCHASE).as(EVENT), col(DAY));
   }
 
   /**
@@ -100,26 +87,22 @@ final class InteractionPoints {
 
   /**
    * Capped points per customer and event kind from events (customer_id, event, day) of one source.
-   * Each event in the window is coded by SQL as its rule's index, its day and its cap period (all
-   * numbers), and each customer's events are then counted by {@link #capped} in one pass (no
-   * shuffle for a source already partitioned by customer: the invoices, the interactions).
+   * Each event in the window is coded by SQL as its rule's index and its day (numbers), and each
+   * customer's events are then counted by a {@link Counter} in one pass (no shuffle for a source
+   * already partitioned by customer: the interactions).
    */
   static Dataset<Row> perEvent(
       Dataset<Row> events, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
     Column rule = lit(null).cast("int");
-    Column bucket = lit(null).cast("int");
     for (int i = rules.size() - 1; i >= 0; i--) {
-      Column is = col(EVENT).equalTo(rules.get(i).event());
-      rule = when(is, lit(i)).otherwise(rule);
-      bucket = when(is, bucket(rules.get(i).capPeriod())).otherwise(bucket);
+      rule = when(col(EVENT).equalTo(rules.get(i).event()), lit(i)).otherwise(rule);
     }
-    // Events of no rule (null) are skipped by capped(), not filtered here: a filter on the rule
+    // Events of no rule (null) are skipped when counted, not filtered here: a filter on the rule
     // would be pushed below the projection and trim and lower every event type a second time.
     Dataset<Row> coded =
         events
             .where(PurchasePoints.inWindow(col(DAY), asOf, windowDays))
-            .select(
-                col(CUSTOMER_ID), rule.as(RULE), unix_date(col(DAY)).as(DAY), bucket.as(BUCKET));
+            .select(col(CUSTOMER_ID), rule.as(RULE), unix_date(col(DAY)).as(DAY));
     Caps caps = Caps.of(rules);
     return coded
         .groupBy(col(CUSTOMER_ID))
@@ -136,56 +119,105 @@ final class InteractionPoints {
               .add(EARNED, DataTypes.DoubleType, false));
 
   /** The rules by index, as the executors need them. */
-  record Caps(String[] events, boolean[] oncePerDay, int[] caps, double[] points)
+  record Caps(
+      String[] events,
+      boolean[] oncePerDay,
+      int[] caps,
+      double[] points,
+      InteractionRule.CapPeriod[] periods)
       implements Serializable {
     static Caps of(List<InteractionRule> rules) {
       int n = rules.size();
-      Caps c = new Caps(new String[n], new boolean[n], new int[n], new double[n]);
+      Caps c =
+          new Caps(
+              new String[n],
+              new boolean[n],
+              new int[n],
+              new double[n],
+              new InteractionRule.CapPeriod[n]);
       for (int i = 0; i < n; i++) {
         c.events[i] = rules.get(i).event();
         c.oncePerDay[i] = rules.get(i).isOncePerDay();
         c.caps[i] = rules.get(i).cap();
         c.points[i] = rules.get(i).points();
+        c.periods[i] = rules.get(i).capPeriod();
       }
       return c;
+    }
+
+    /**
+     * The number of the rule's cap period that a day (days since 1970-01-01) falls in: the day, its
+     * week (from Monday), its month or year; 0 for the window.
+     */
+    int period(int rule, int day) {
+      return switch (periods[rule]) {
+        case DAY -> day;
+        case WEEK -> Math.floorDiv(day + 3, 7); // 1970-01-01 was a Thursday.
+        case MONTH -> {
+          LocalDate d = LocalDate.ofEpochDay(day);
+          yield d.getYear() * 12 + d.getMonthValue() - 1;
+        }
+        case YEAR -> LocalDate.ofEpochDay(day).getYear();
+        case WINDOW -> 0;
+      };
     }
   }
 
   /**
-   * One customer's points per event kind from its coded events (rule index, day, cap period; an
-   * event of no rule has a null index and counts for nothing): an event of a once-per-day rule
-   * counts once a day; each kind's count per period is capped; the points are the capped counts x
-   * points per event, summed over the periods in a fixed order.
+   * One customer's points per event kind: an event of a once-per-day rule counts once a day; each
+   * kind's count per cap period is capped; the points are the capped counts x points per event,
+   * summed over the periods in a fixed order.
+   */
+  static final class Counter {
+    private final Caps rules;
+    private final Map<Long, Integer> perPeriod = new TreeMap<>();
+    private final Set<Long> days = new HashSet<>();
+
+    Counter(Caps rules) {
+      this.rules = rules;
+    }
+
+    /** Counts an event of the rule (by index) on the day. */
+    void add(int rule, int day) {
+      if (rules.oncePerDay()[rule] && !days.add(key(rule, day))) {
+        return;
+      }
+      perPeriod.merge(key(rule, rules.period(rule, day)), 1, Integer::sum);
+    }
+
+    /** The points of each event kind with a counted event, in the rules' order. */
+    void forEach(java.util.function.BiConsumer<String, Double> earned) {
+      int n = rules.events().length;
+      double[] points = new double[n];
+      boolean[] counted = new boolean[n];
+      perPeriod.forEach(
+          (period, count) -> {
+            int rule = (int) (period >>> 32);
+            points[rule] += Math.min(count, rules.caps()[rule]) * rules.points()[rule];
+            counted[rule] = true;
+          });
+      for (int i = 0; i < n; i++) {
+        if (counted[i]) {
+          earned.accept(rules.events()[i], points[i]);
+        }
+      }
+    }
+  }
+
+  /**
+   * One customer's points per event kind from its coded events (rule index, day; an event of no
+   * rule has a null index and counts for nothing).
    */
   static Iterator<Row> capped(String customer, Iterator<Row> events, Caps rules) {
-    Map<Long, Integer> perPeriod = new TreeMap<>();
-    Set<Long> days = new HashSet<>();
+    Counter counter = new Counter(rules);
     while (events.hasNext()) {
       Row e = events.next();
-      if (e.isNullAt(1)) {
-        continue;
+      if (!e.isNullAt(1)) {
+        counter.add(e.getInt(1), e.getInt(2));
       }
-      int rule = e.getInt(1);
-      if (rules.oncePerDay()[rule] && !days.add(key(rule, e.getInt(2)))) {
-        continue;
-      }
-      perPeriod.merge(key(rule, e.getInt(3)), 1, Integer::sum);
     }
-    int n = rules.events().length;
-    double[] earned = new double[n];
-    boolean[] counted = new boolean[n];
-    perPeriod.forEach(
-        (period, count) -> {
-          int rule = (int) (period >>> 32);
-          earned[rule] += Math.min(count, rules.caps()[rule]) * rules.points()[rule];
-          counted[rule] = true;
-        });
     List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      if (counted[i]) {
-        rows.add(RowFactory.create(customer, rules.events()[i], earned[i]));
-      }
-    }
+    counter.forEach((event, earned) -> rows.add(RowFactory.create(customer, event, earned)));
     return rows.iterator();
   }
 
@@ -205,13 +237,5 @@ final class InteractionPoints {
             sum(col(EARNED)).as(INTERACTION_POINTS),
             map_from_entries(collect_list(struct(col(EVENT), Money.of(col(EARNED)))))
                 .as(INTERACTION_POINTS_BY_EVENT));
-  }
-
-  /** The number of the cap period a day falls in: its day, week, month or year; 0: the window. */
-  private static Column bucket(InteractionRule.CapPeriod period) {
-    return switch (period) {
-      case WINDOW -> lit(0);
-      default -> unix_date(to_date(date_trunc(period.name().toLowerCase(Locale.ROOT), col(DAY))));
-    };
   }
 }

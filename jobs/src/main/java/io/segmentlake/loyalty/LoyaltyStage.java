@@ -62,14 +62,14 @@ public final class LoyaltyStage {
   /** Scores every customer with a purchase, points or an earlier tier. */
   public static Result run(Inputs in, LocalDate asOf, LoyaltySettings s) {
     List<String> skipped = skippedRules(in);
+    Dataset<Row> pass =
+        LinePass.run(in.usedInvoices(), in.products(), asOf, s)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> earned =
-        withCustomerType(
-                PurchasePoints.compute(in.usedInvoices(), in.products(), asOf, s),
-                in.customers(),
-                s)
+        withCustomerType(PurchasePoints.compute(pass, s), in.customers(), s)
             .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> scored =
-        Tiers.assign(totals(allPoints(in, earned, asOf, s)), s.tiers())
+        Tiers.assign(totals(allPoints(in, pass, earned, asOf, s)), s.tiers())
             .withColumn(RECENCY_DAYS, recency(asOf));
     Dataset<Row> tiered =
         in.rfmScores()
@@ -81,9 +81,9 @@ public final class LoyaltyStage {
                         "left"))
             .orElse(scored)
             .persist(StorageLevel.MEMORY_AND_DISK());
-    List<Dataset<Row>> cached = new ArrayList<>(List.of(earned, tiered));
+    List<Dataset<Row>> cached = new ArrayList<>(List.of(pass, earned, tiered));
     Dataset<Row> special =
-        special(in, tiered, asOf, s, skipped).persist(StorageLevel.MEMORY_AND_DISK());
+        special(in, pass, tiered, s, skipped).persist(StorageLevel.MEMORY_AND_DISK());
     cached.add(special);
     Dataset<Row> groups =
         special
@@ -122,18 +122,23 @@ public final class LoyaltyStage {
    * the families (null where a customer has none) and the previous tier.
    */
   private static Dataset<Row> allPoints(
-      Inputs in, Dataset<Row> earned, LocalDate asOf, LoyaltySettings s) {
-    Dataset<Row> lines = in.usedInvoices();
-    List<Dataset<Row>> events = new ArrayList<>(List.of(InteractionPoints.webPurchases(lines)));
+      Inputs in, Dataset<Row> pass, Dataset<Row> earned, LocalDate asOf, LoyaltySettings s) {
+    List<Dataset<Row>> events = new ArrayList<>();
     in.interactions().map(InteractionPoints::fromInteractions).ifPresent(events::add);
     in.customers().map(c -> InteractionPoints.referrals(c, earned)).ifPresent(events::add);
-    Dataset<Row> all =
-        outer(
-            earned.drop(OWN),
-            InteractionPoints.points(
-                events.stream()
-                    .map(e -> InteractionPoints.perEvent(e, s.interactions(), asOf, s.windowDays()))
-                    .toList()));
+    List<Dataset<Row>> earnedPerEvent =
+        new ArrayList<>(
+            List.of(
+                pass.where(col(LinePass.KIND).equalTo(LinePass.WEB))
+                    .select(
+                        col(CUSTOMER_ID),
+                        col(InteractionPoints.EVENT),
+                        col(InteractionPoints.EARNED))));
+    events.forEach(
+        e ->
+            earnedPerEvent.add(
+                InteractionPoints.perEvent(e, s.interactions(), asOf, s.windowDays())));
+    Dataset<Row> all = outer(earned.drop(OWN), InteractionPoints.points(earnedPerEvent));
     if (in.customers().isPresent()) {
       all = outer(all, employerShare(in.customers().get(), earned, s.employerShare()));
     }
@@ -224,15 +229,13 @@ public final class LoyaltyStage {
   }
 
   private static Dataset<Row> special(
-      Inputs in, Dataset<Row> tiered, LocalDate asOf, LoyaltySettings s, List<String> skipped) {
+      Inputs in, Dataset<Row> pass, Dataset<Row> tiered, LoyaltySettings s, List<String> skipped) {
     List<Dataset<Row>> groups = new ArrayList<>();
     if (s.special().topBuyerYears() > 0) {
-      groups.add(SpecialGroups.topBuyers(in.usedInvoices(), asOf, s.special().topBuyerYears()));
+      groups.add(SpecialGroups.topBuyers(pass));
     }
     if (in.products().isPresent() && !s.special().flags().isEmpty()) {
-      groups.add(
-          SpecialGroups.flaggedBuyers(
-              in.usedInvoices(), in.products().get(), s.special().flags(), asOf, s.windowDays()));
+      groups.add(SpecialGroups.flaggedBuyers(pass));
     }
     List<GroupRule> rules = new ArrayList<>();
     for (GroupRule rule : s.special().rules()) {

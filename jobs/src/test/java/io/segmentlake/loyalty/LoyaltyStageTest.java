@@ -296,22 +296,22 @@ class LoyaltyStageTest {
             List.of(
                 new InteractionRule("club_login", 1, 2, InteractionRule.CapPeriod.MONTH, true),
                 new InteractionRule("comment", 0.5, 10, InteractionRule.CapPeriod.YEAR, false)));
-    // Coded events: customer, rule index (null: no rule), day number, period number.
+    // Coded events: customer, rule index (null: no rule), day number (day 90 is 1970-04-01).
     List<Row> events =
         List.of(
             // Logins on 3 days of one month, one of them twice: 3 counted, capped at 2.
-            RowFactory.create("K", 0, 100, 1),
-            RowFactory.create("K", 0, 100, 1),
-            RowFactory.create("K", 0, 101, 1),
-            RowFactory.create("K", 0, 102, 1),
-            // A login in a month before 1970 (negative numbers): 1 more.
-            RowFactory.create("K", 0, -40, -2),
-            // Three comments in one year, two of them on one day: 3 x 0.5.
-            RowFactory.create("K", 1, 100, 7),
-            RowFactory.create("K", 1, 100, 7),
-            RowFactory.create("K", 1, -5, 7),
+            RowFactory.create("K", 0, 100),
+            RowFactory.create("K", 0, 100),
+            RowFactory.create("K", 0, 101),
+            RowFactory.create("K", 0, 102),
+            // A login in a month before 1970 (negative day numbers): 1 more.
+            RowFactory.create("K", 0, -40),
+            // Three comments, two of them on one day, in 1970 and 1969: 3 x 0.5.
+            RowFactory.create("K", 1, 100),
+            RowFactory.create("K", 1, 100),
+            RowFactory.create("K", 1, -5),
             // An event of no rule counts for nothing.
-            RowFactory.create("K", null, 100, 1));
+            RowFactory.create("K", null, 100));
     Map<String, Double> earned = new java.util.HashMap<>();
     InteractionPoints.capped("K", events.iterator(), caps)
         .forEachRemaining(r -> earned.put(r.getString(1), r.getDouble(2)));
@@ -334,6 +334,38 @@ class LoyaltyStageTest {
             "top_buyer W: top buyer of P1 in 2024 (70 units)",
             "top_buyer W: top buyer of P2 in 2023 (1 units)",
             "top_buyer W: top buyer of P2 in 2024 (1 units)");
+  }
+
+  @Test
+  void flaggedProductsCountOncePerProductAlsoOnTheSameDay() {
+    Dataset<Row> products =
+        Fixtures.rows(
+            PRODUCTS,
+            List.of(
+                RowFactory.create("P2", "books", null, 0.2, 5, new String[] {"special"}),
+                RowFactory.create("P3", "books", null, 0.2, 5, new String[] {" SPECIAL ", "x"}),
+                RowFactory.create("P4", "books", null, 0.2, 5, new String[] {"x"})));
+    Dataset<Row> lines =
+        Fixtures.rows(
+            LINES,
+            List.of(
+                // Two flagged products on one invoice, one of them again the same day: 2.
+                line("f1", "F", "2024-12-01", "P2", 1, 10),
+                line("f1", "F", "2024-12-01", "P3", 1, 10),
+                line("f2", "F", "2024-12-01", "P2", 2, 10),
+                // Not flagged 'special'; a return; before the points window: none count.
+                line("f3", "F", "2024-12-02", "P4", 1, 10),
+                line("f4", "G", "2024-12-02", "P2", -1, 10),
+                line("f5", "G", "2022-12-02", "P3", 1, 10)));
+    List<String> rows =
+        SpecialGroups.flaggedBuyers(LinePass.run(lines, Optional.of(products), AS_OF, settings()))
+            .collectAsList()
+            .stream()
+            .map(r -> r.getString(0) + " " + r.getString(1) + ": " + r.getString(2))
+            .toList();
+    assertThat(rows)
+        .containsExactly(
+            "bought_special F: bought 2 product(s) flagged 'special' in the points window");
   }
 
   @Test
@@ -406,7 +438,9 @@ class LoyaltyStageTest {
                     line("6", "D", "2024-06-01", "P2", -2, 1)))
             .repartition(4, org.apache.spark.sql.functions.col("invoice_id"));
     List<String> top =
-        SpecialGroups.topBuyers(spread, AS_OF, 1).collectAsList().stream()
+        SpecialGroups.topBuyers(LinePass.run(spread, Optional.empty(), AS_OF, settings()))
+            .collectAsList()
+            .stream()
             .map(r -> r.<String>getAs("customer_id") + ": " + r.<String>getAs("reason"))
             .sorted()
             .toList();

@@ -1,0 +1,447 @@
+package io.segmentlake.loyalty;
+
+import static io.segmentlake.loyalty.LoyaltyColumns.*;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.unix_date;
+import static org.apache.spark.sql.functions.when;
+
+import io.segmentlake.DayGaps;
+import io.segmentlake.Schemas;
+import io.segmentlake.config.InteractionRule;
+import io.segmentlake.config.LoyaltySettings;
+import io.segmentlake.config.LoyaltySettings.Band;
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One pass over each customer's used lines for everything the stage takes from them: the purchase
+ * totals ({@link PurchasePoints}), the customer's units per product and year for the top buyers,
+ * the flagged products bought, and the capped web-purchase points. Each line is read and decoded
+ * once; the rules and the products table (reference data, one entry per product) are applied in
+ * Java. The result has one row per customer and kind ({@link #KIND}), with the kind's columns set.
+ */
+final class LinePass {
+  /** The kinds of rows: a customer's totals, units of a product in a year, flagged, web points. */
+  static final int TOTALS = 0;
+
+  static final int UNITS = 1;
+  static final int FLAGGED = 2;
+  static final int WEB = 3;
+
+  static final String KIND = "_kind";
+  static final String FIRST_DAY = "_first_day";
+  static final String LAST_DAY = "_last_day";
+  static final String S0 = "_spend";
+  static final String S1 = "_spend_weighted";
+  static final String S2 = "_spend_banded";
+  static final String S3 = "_spend_recent";
+  static final String YEAR = "_year";
+  static final String UNITS_BOUGHT = "_units";
+  static final String FLAG = "_flag";
+  static final String PRODUCTS = "_products";
+
+  private static final String DAY = "_day";
+  private static final String WEB_INVOICE = "_web_invoice";
+  private static final String WEB_LINE = "_web";
+
+  private static final Encoder<Row> ROWS =
+      Encoders.row(
+          new StructType()
+              .add(KIND, DataTypes.IntegerType, false)
+              .add(CUSTOMER_ID, DataTypes.StringType)
+              .add(FIRST_DAY, DataTypes.IntegerType)
+              .add(LAST_DAY, DataTypes.IntegerType)
+              .add(S0, DataTypes.DoubleType)
+              .add(S1, DataTypes.DoubleType)
+              .add(S2, DataTypes.DoubleType)
+              .add(S3, DataTypes.DoubleType)
+              .add(PURCHASE_DAYS, DataTypes.IntegerType)
+              .add(MEDIAN_INTERVAL_DAYS, DataTypes.DoubleType)
+              .add(INTERVAL_CV, DataTypes.DoubleType)
+              .add(PRODUCT_ID, DataTypes.StringType)
+              .add(YEAR, DataTypes.IntegerType)
+              .add(UNITS_BOUGHT, DataTypes.LongType)
+              .add(FLAG, DataTypes.StringType)
+              .add(PRODUCTS, DataTypes.LongType)
+              .add(InteractionPoints.EVENT, DataTypes.StringType)
+              .add(InteractionPoints.EARNED, DataTypes.DoubleType));
+
+  private LinePass() {}
+
+  /**
+   * The pass over the used lines (grouped by customer, which the ingested lines already are: no
+   * shuffle, no sort). Products and flags may be absent (weights 1, no flagged groups).
+   */
+  static Dataset<Row> run(
+      Dataset<Row> lines, Optional<Dataset<Row>> products, LocalDate asOf, LoyaltySettings s) {
+    Schemas.require(
+        lines,
+        "used invoices",
+        CUSTOMER_ID,
+        INVOICE_ID,
+        INVOICE_TS,
+        PRODUCT_ID,
+        QUANTITY,
+        UNIT_PRICE,
+        CHANNEL);
+    Dataset<Row> projected =
+        lines.select(
+            col(CUSTOMER_ID),
+            unix_date(to_date(col(INVOICE_TS))).as(DAY),
+            col(QUANTITY),
+            col(UNIT_PRICE),
+            col(PRODUCT_ID),
+            // The invoice of a web-store purchase line; null (no string to decode) for the others.
+            when(col(QUANTITY).gt(0).and(lower(trim(col(CHANNEL))).equalTo("web")), col(INVOICE_ID))
+                .as(WEB_INVOICE),
+            when(col(QUANTITY).gt(0).and(lower(trim(col(CHANNEL))).equalTo("web")), lit(true))
+                .otherwise(lit(false))
+                .as(WEB_LINE));
+    PerCustomer perCustomer =
+        new PerCustomer(
+            Rules.of(asOf, s), products.map(p -> Catalog.of(p, s)).orElseGet(Catalog::new));
+    return projected
+        .groupBy(col(CUSTOMER_ID))
+        .as(Encoders.STRING(), Encoders.row(projected.schema()))
+        .flatMapGroups(perCustomer, ROWS);
+  }
+
+  /** The products by id (reference data: one entry per product, whatever the size of the base). */
+  record Catalog(StringIndex ids, List<Product> products) implements Serializable {
+    Catalog() {
+      this(new StringIndex(), List.of());
+    }
+
+    /** The product with the id, or null. */
+    Product get(String id) {
+      int i = ids.indexOf(id);
+      return i < 0 ? null : products.get(i);
+    }
+
+    static Catalog of(Dataset<Row> products, LoyaltySettings s) {
+      Schemas.require(
+          products, "products", PRODUCT_ID, CATEGORY, UNIT_COST, MARGIN_RATE, QUALITY_LEVEL, FLAGS);
+      Set<String> wanted = new HashSet<>();
+      s.special().flags().forEach(f -> wanted.add(f.trim().toLowerCase(Locale.ROOT)));
+      Column category =
+          PurchasePoints.lookup(lower(trim(col(CATEGORY))), s.categoryWeights(), lit(1.0));
+      Column quality = PurchasePoints.lookup(col(QUALITY_LEVEL), s.qualityWeights(), lit(1.0));
+      StringIndex ids = new StringIndex();
+      List<Product> all = new ArrayList<>();
+      for (Row r :
+          products
+              .select(
+                  col(PRODUCT_ID), col(UNIT_COST), col(MARGIN_RATE), category, quality, col(FLAGS))
+              .where(col(PRODUCT_ID).isNotNull())
+              .collectAsList()) {
+        Set<String> flags = new java.util.TreeSet<>();
+        if (!r.isNullAt(5)) {
+          for (Object f : r.getList(5)) {
+            if (f != null && wanted.contains(f.toString().trim().toLowerCase(Locale.ROOT))) {
+              flags.add(f.toString().trim().toLowerCase(Locale.ROOT));
+            }
+          }
+        }
+        double cat = r.getDouble(3);
+        double qual = r.getDouble(4);
+        Double marginWeight =
+            r.isNullAt(2) ? null : band(r.getDouble(2), s.marginWeights()) * cat * qual;
+        Product product =
+            new Product(
+                r.isNullAt(1) ? null : r.getDouble(1),
+                marginWeight,
+                cat,
+                qual,
+                flags.toArray(String[]::new));
+        if (ids.add(r.getString(0)) == all.size()) {
+          all.add(product);
+        } else {
+          all.set(ids.indexOf(r.getString(0)), product);
+        }
+      }
+      return new Catalog(ids, all);
+    }
+  }
+
+  /** A product's weights and the configured flags it carries (lower case). */
+  record Product(
+      Double unitCost, Double marginWeight, double category, double quality, String[] flags)
+      implements Serializable {
+
+    /**
+     * A line's product weight: the product's, or from the line's margin (1 - unit_cost / price)
+     * when only unit_cost is known: margin band x category weight x quality weight.
+     */
+    double weight(double price, Rules rules) {
+      if (marginWeight != null) {
+        return marginWeight;
+      }
+      double margin =
+          unitCost != null && price > 0 ? 1 - unitCost / price : Double.NaN; // NaN: band 1
+      return band(margin, rules.marginWeights) * category * quality;
+    }
+  }
+
+  /** The value of the band with the highest from at or below x (the last listed); 1 below all. */
+  static double band(double x, List<Band> bands) {
+    double value = 1.0;
+    for (Band b : bands) {
+      if (x >= b.from()) {
+        value = b.value();
+      }
+    }
+    return value;
+  }
+
+  /** The settings the executors need, as plain values. */
+  record Rules(
+      int asOfDay,
+      int windowDays,
+      List<Band> marginWeights,
+      List<Band> quantityBands,
+      List<Band> recencyWindows,
+      int[] yearStarts,
+      int firstYear,
+      int webRule,
+      InteractionPoints.Caps caps)
+      implements Serializable {
+
+    static Rules of(LocalDate asOf, LoyaltySettings s) {
+      int years = s.special().topBuyerYears();
+      int firstYear = asOf.getYear() - years + 1;
+      // The first day of each year counted for the top buyers and of the year after the as-of's
+      // (the used lines are all up to the as-of date).
+      int[] starts = new int[Math.max(0, years) + 1];
+      for (int i = 0; i < starts.length; i++) {
+        starts[i] = (int) LocalDate.of(firstYear + i, 1, 1).toEpochDay();
+      }
+      List<InteractionRule> rules = s.interactions();
+      int web = -1;
+      for (int i = 0; i < rules.size(); i++) {
+        if (rules.get(i).event().equals(InteractionPoints.WEB_PURCHASE)) {
+          web = i;
+        }
+      }
+      return new Rules(
+          (int) asOf.toEpochDay(),
+          s.windowDays(),
+          List.copyOf(s.marginWeights()),
+          List.copyOf(s.quantityBands()),
+          List.copyOf(s.recencyWindows()),
+          starts,
+          firstYear,
+          web,
+          InteractionPoints.Caps.of(rules));
+    }
+
+    boolean inWindow(int day) {
+      return day > asOfDay - windowDays && day <= asOfDay;
+    }
+
+    /** The first window (in the listed order) whose from the age is below; 1 for none. */
+    double recency(int ageDays) {
+      for (Band w : recencyWindows) {
+        if (ageDays < w.from()) {
+          return w.value();
+        }
+      }
+      return 1.0;
+    }
+
+    /** The number of top-buyer years. */
+    int years() {
+      return yearStarts.length - 1;
+    }
+
+    /**
+     * The index (from 0, the first counted year) of the day's calendar year when it counts for the
+     * top buyers (the last `years` years up to the as-of date's), else -1.
+     */
+    int topBuyerYear(int day) {
+      for (int i = 1; i < yearStarts.length; i++) {
+        if (day >= yearStarts[i - 1] && day < yearStarts[i]) {
+          return i - 1;
+        }
+      }
+      return -1;
+    }
+  }
+
+  /**
+   * Each customer's rows. Units rows are only emitted when they reach the best units seen so far
+   * for their product and year in this task (ties included): a row below that cannot be the top
+   * buyer, so the rows left for the final comparison across partitions are few. The best units are
+   * per function instance, and Spark deserializes a task's function for that task alone.
+   */
+  static final class PerCustomer implements FlatMapGroupsFunction<String, Row, Row> {
+    private final Rules rules;
+    private final Catalog products;
+    // Per product (numbered in this task): the best net units seen per counted year.
+    private transient StringIndex bestIds;
+    private transient List<long[]> best;
+
+    PerCustomer(Rules rules, Catalog products) {
+      this.rules = rules;
+      this.products = products;
+    }
+
+    @Override
+    public Iterator<Row> call(String customer, Iterator<Row> lines) {
+      if (best == null) {
+        bestIds = new StringIndex();
+        best = new ArrayList<>();
+      }
+      Integer first = null;
+      Integer last = null;
+      double spend = 0;
+      double weighted = 0;
+      double banded = 0;
+      double recent = 0;
+      Set<Integer> windowDays = new HashSet<>();
+      // Product -> net units per counted year (first year first).
+      Map<String, long[]> units = new HashMap<>();
+      int lastWindowDay = Integer.MIN_VALUE;
+      Map<String, Set<String>> flagged = new TreeMap<>();
+      Map<String, Integer> webInvoices = new HashMap<>();
+      while (lines.hasNext()) {
+        Row line = lines.next();
+        if (line.isNullAt(1) || line.isNullAt(2)) {
+          continue;
+        }
+        int day = line.getInt(1);
+        int quantity = line.getInt(2);
+        boolean inWindow = rules.inWindow(day);
+        String productId = line.isNullAt(4) ? null : line.getString(4);
+        Product product = productId == null ? null : products.get(productId);
+        if (quantity > 0) {
+          first = first == null ? day : Math.min(first, day);
+          last = last == null ? day : Math.max(last, day);
+          if (line.getBoolean(6)) {
+            webInvoices.merge(line.getString(5), day, Math::min);
+          }
+          if (inWindow && day != lastWindowDay) {
+            // A customer's lines come invoice by invoice: most repeat the day before them.
+            windowDays.add(day);
+            lastWindowDay = day;
+          }
+          if (inWindow) {
+            if (product != null) {
+              for (String flag : product.flags()) {
+                flagged.computeIfAbsent(flag, f -> new HashSet<>()).add(productId);
+              }
+            }
+          }
+        }
+        if (inWindow && !line.isNullAt(3)) {
+          double price = line.getDouble(3);
+          double amount = quantity * price;
+          double w = amount * (product == null ? 1.0 : product.weight(price, rules));
+          double b = w * band(Math.abs(quantity), rules.quantityBands());
+          spend += amount;
+          weighted += w;
+          banded += b;
+          recent += b * rules.recency(rules.asOfDay() - day);
+        }
+        int year = productId == null ? -1 : rules.topBuyerYear(day);
+        if (year >= 0) {
+          units.computeIfAbsent(productId, p -> new long[rules.years()])[year] += quantity;
+        }
+      }
+      List<Row> rows = new ArrayList<>();
+      rows.add(totals(customer, first, last, spend, weighted, banded, recent, windowDays));
+      units.forEach(
+          (product, n) -> {
+            int id = bestIds.add(product);
+            if (id == best.size()) {
+              best.add(new long[rules.years()]);
+            }
+            long[] top = best.get(id);
+            for (int y = 0; y < n.length; y++) {
+              if (n[y] > 0 && n[y] >= top[y]) {
+                top[y] = n[y];
+                rows.add(row(UNITS, customer, 11, product, rules.firstYear() + y, n[y]));
+              }
+            }
+          });
+      flagged.forEach(
+          (flag, bought) -> rows.add(row(FLAGGED, customer, 14, flag, (long) bought.size())));
+      if (rules.webRule() >= 0 && !webInvoices.isEmpty()) {
+        InteractionPoints.Counter counter = new InteractionPoints.Counter(rules.caps());
+        webInvoices.values().stream()
+            .filter(rules::inWindow)
+            .forEach(day -> counter.add(rules.webRule(), day));
+        counter.forEach((event, earned) -> rows.add(row(WEB, customer, 16, event, earned)));
+      }
+      return rows.iterator();
+    }
+  }
+
+  /** One customer's totals row (see {@link PurchasePoints}). */
+  private static Row totals(
+      String customer,
+      Integer first,
+      Integer last,
+      double spend,
+      double weighted,
+      double banded,
+      double recent,
+      Set<Integer> windowDays) {
+    int[] days = DayGaps.sorted(windowDays);
+    int[] gaps = DayGaps.gaps(days);
+    Double cv = null;
+    if (gaps.length > 0) {
+      int n = gaps.length;
+      double mean = (double) (days[days.length - 1] - days[0]) / n;
+      double squares = 0;
+      for (int gap : gaps) {
+        squares += (gap - mean) * (gap - mean);
+      }
+      cv = Math.sqrt(squares / n) / mean;
+    }
+    Object[] values = new Object[ROWS.schema().size()];
+    values[0] = TOTALS;
+    values[1] = customer;
+    values[2] = first;
+    values[3] = last;
+    values[4] = spend;
+    values[5] = weighted;
+    values[6] = banded;
+    values[7] = recent;
+    values[8] = days.length;
+    values[9] = DayGaps.median(gaps);
+    values[10] = cv;
+    return RowFactory.create(values);
+  }
+
+  /** A row of the kind with the given values from column `from` on (the others null). */
+  private static Row row(int kind, String customer, int from, Object... set) {
+    Object[] values = new Object[ROWS.schema().size()];
+    values[0] = kind;
+    values[1] = customer;
+    System.arraycopy(set, 0, values, from, set.length);
+    return RowFactory.create(values);
+  }
+}
