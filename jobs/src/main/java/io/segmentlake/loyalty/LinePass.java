@@ -89,6 +89,8 @@ final class LinePass {
               .add(InteractionPoints.EVENT, DataTypes.StringType)
               .add(InteractionPoints.EARNED, DataTypes.DoubleType));
 
+  private static final int FIELDS = ROWS.schema().size();
+
   private LinePass() {}
 
   /**
@@ -421,7 +423,7 @@ final class LinePass {
       }
       cv = Math.sqrt(squares / n) / mean;
     }
-    Object[] values = new Object[ROWS.schema().size()];
+    Object[] values = new Object[FIELDS];
     values[0] = TOTALS;
     values[1] = customer;
     values[2] = first;
@@ -438,7 +440,7 @@ final class LinePass {
 
   /** A row of the kind with the given values from column `from` on (the others null). */
   private static Row row(int kind, String customer, int from, Object... set) {
-    Object[] values = new Object[ROWS.schema().size()];
+    Object[] values = new Object[FIELDS];
     values[0] = kind;
     values[1] = customer;
     System.arraycopy(set, 0, values, from, set.length);

@@ -9,6 +9,8 @@ import java.io.Serializable;
  */
 final class StringIndex implements Serializable {
   private String[] keys = new String[64];
+  // Each slot's key's hash code: a probe compares it first and reads a key only when it matches.
+  private int[] hashes = new int[64];
   private int[] numbers = new int[64];
   private int size;
 
@@ -20,8 +22,9 @@ final class StringIndex implements Serializable {
   /** The string's number, or -1 when it was never added. */
   int indexOf(String key) {
     int mask = keys.length - 1;
-    for (int i = slot(key, mask); keys[i] != null; i = (i + 1) & mask) {
-      if (keys[i].equals(key)) {
+    int hash = key.hashCode();
+    for (int i = slot(hash, mask); keys[i] != null; i = (i + 1) & mask) {
+      if (hashes[i] == hash && keys[i].equals(key)) {
         return numbers[i];
       }
     }
@@ -31,13 +34,15 @@ final class StringIndex implements Serializable {
   /** The string's number, numbering it next when it is new. */
   int add(String key) {
     int mask = keys.length - 1;
-    int i = slot(key, mask);
+    int hash = key.hashCode();
+    int i = slot(hash, mask);
     for (; keys[i] != null; i = (i + 1) & mask) {
-      if (keys[i].equals(key)) {
+      if (hashes[i] == hash && keys[i].equals(key)) {
         return numbers[i];
       }
     }
     keys[i] = key;
+    hashes[i] = hash;
     numbers[i] = size;
     if (++size * 2 > keys.length) {
       grow();
@@ -47,24 +52,27 @@ final class StringIndex implements Serializable {
 
   private void grow() {
     String[] oldKeys = keys;
+    int[] oldHashes = hashes;
     int[] oldNumbers = numbers;
     keys = new String[oldKeys.length * 2];
+    hashes = new int[oldKeys.length * 2];
     numbers = new int[oldKeys.length * 2];
     int mask = keys.length - 1;
     for (int j = 0; j < oldKeys.length; j++) {
       if (oldKeys[j] != null) {
-        int i = slot(oldKeys[j], mask);
+        int i = slot(oldHashes[j], mask);
         while (keys[i] != null) {
           i = (i + 1) & mask;
         }
         keys[i] = oldKeys[j];
+        hashes[i] = oldHashes[j];
         numbers[i] = oldNumbers[j];
       }
     }
   }
 
-  private static int slot(String key, int mask) {
+  private static int slot(int hash, int mask) {
     // Fibonacci hashing: the high bits of the product depend on every bit of the hash code.
-    return (int) ((key.hashCode() * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+    return (int) ((hash * 0x9E3779B97F4A7C15L) >>> 32) & mask;
   }
 }
