@@ -61,9 +61,7 @@ public final class Publisher {
     Path target = new Path(staging, relative);
     int files = (int) Math.max(1, Math.ceil((double) expectedRows / rowsPerFile));
     try {
-      // Not coalesce(files): that would also run the work before the write (the last joins and
-      // aggregates) in `files` tasks; a repartition keeps it on every core and moves the rows.
-      rows.repartition(files).write().mode(SaveMode.Overwrite).parquet(target.toString());
+      rows.coalesce(files).write().mode(SaveMode.Overwrite).parquet(target.toString());
       Dataset<Row> written = spark.read().parquet(target.toString());
       staged.put(relative, target);
       return Map.of("rows", written.count(), "files", (long) written.inputFiles().length);
