@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -162,8 +163,9 @@ final class LinePass {
         Set<String> flags = new java.util.TreeSet<>();
         if (!r.isNullAt(5)) {
           for (Object f : r.getList(5)) {
-            if (f != null && wanted.contains(f.toString().trim().toLowerCase(Locale.ROOT))) {
-              flags.add(f.toString().trim().toLowerCase(Locale.ROOT));
+            String flag = f == null ? null : spacesTrimmed(f.toString()).toLowerCase(Locale.ROOT);
+            if (flag != null && wanted.contains(flag)) {
+              flags.add(flag);
             }
           }
         }
@@ -202,16 +204,19 @@ final class LinePass {
         return marginWeight;
       }
       double margin =
-          unitCost != null && price > 0 ? 1 - unitCost / price : Double.NaN; // NaN: band 1
-      return band(margin, rules.marginWeights) * category * quality;
+          unitCost != null && price > 0 ? band(1 - unitCost / price, rules.marginWeights) : 1.0;
+      return margin * category * quality;
     }
   }
 
-  /** The value of the band with the highest from at or below x (the last listed); 1 below all. */
+  /**
+   * The value of the band with the highest from at or below x (the last listed); 1 below all. NaN
+   * is above every number, as in Spark SQL.
+   */
   static double band(double x, List<Band> bands) {
     double value = 1.0;
     for (Band b : bands) {
-      if (x >= b.from()) {
+      if (x >= b.from() || Double.isNaN(x)) {
         value = b.value();
       }
     }
@@ -245,6 +250,7 @@ final class LinePass {
       for (int i = 0; i < rules.size(); i++) {
         if (rules.get(i).event().equals(InteractionPoints.WEB_PURCHASE)) {
           web = i;
+          break;
         }
       }
       return new Rules(
@@ -295,8 +301,10 @@ final class LinePass {
   /**
    * Each customer's rows. Units rows are only emitted when they reach the best units seen so far
    * for their product and year in this task (ties included): a row below that cannot be the top
-   * buyer, so the rows left for the final comparison across partitions are few. The best units are
-   * per function instance, and Spark deserializes a task's function for that task alone.
+   * buyer, so the rows left for the final comparison across partitions are few (every best value is
+   * some customer's real units, so a top buyer, ties included, is never dropped). The best units
+   * are kept per task: Spark deserializes a task's function for that task alone, and they are reset
+   * when the function sees another task.
    */
   static final class PerCustomer implements FlatMapGroupsFunction<String, Row, Row> {
     private final Rules rules;
@@ -304,6 +312,7 @@ final class LinePass {
     // Per product (numbered in this task): the best net units seen per counted year.
     private transient StringIndex bestIds;
     private transient List<long[]> best;
+    private transient long bestTask;
 
     PerCustomer(Rules rules, Catalog products) {
       this.rules = rules;
@@ -312,9 +321,11 @@ final class LinePass {
 
     @Override
     public Iterator<Row> call(String customer, Iterator<Row> lines) {
-      if (best == null) {
+      long task = TaskContext.get() == null ? -1 : TaskContext.get().taskAttemptId();
+      if (best == null || task != bestTask) {
         bestIds = new StringIndex();
         best = new ArrayList<>();
+        bestTask = task;
       }
       Integer first = null;
       Integer last = null;
@@ -399,6 +410,19 @@ final class LinePass {
       }
       return rows.iterator();
     }
+  }
+
+  /** The string without leading and trailing spaces (only spaces, like Spark SQL's trim). */
+  private static String spacesTrimmed(String s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && s.charAt(from) == ' ') {
+      from++;
+    }
+    while (to > from && s.charAt(to - 1) == ' ') {
+      to--;
+    }
+    return s.substring(from, to);
   }
 
   /** One customer's totals row (see {@link PurchasePoints}). */

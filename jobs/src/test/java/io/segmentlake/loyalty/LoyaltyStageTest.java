@@ -295,7 +295,8 @@ class LoyaltyStageTest {
         InteractionPoints.Caps.of(
             List.of(
                 new InteractionRule("club_login", 1, 2, InteractionRule.CapPeriod.MONTH, true),
-                new InteractionRule("comment", 0.5, 10, InteractionRule.CapPeriod.YEAR, false)));
+                new InteractionRule("comment", 0.5, 10, InteractionRule.CapPeriod.YEAR, false),
+                new InteractionRule("web_visit", 1, 1, InteractionRule.CapPeriod.WEEK, false)));
     // Coded events: customer, rule index (null: no rule), day number (day 90 is 1970-04-01).
     List<Row> events =
         List.of(
@@ -310,12 +311,20 @@ class LoyaltyStageTest {
             RowFactory.create("K", 1, 100),
             RowFactory.create("K", 1, 100),
             RowFactory.create("K", 1, -5),
+            // Visits on Sun 1969-12-28, Mon 12-29, Sun 1970-01-04 and Mon 01-05, once a week
+            // (weeks from Monday, as Spark's date_trunc): 3 weeks.
+            RowFactory.create("K", 2, -4),
+            RowFactory.create("K", 2, -3),
+            RowFactory.create("K", 2, 3),
+            RowFactory.create("K", 2, 4),
             // An event of no rule counts for nothing.
             RowFactory.create("K", null, 100));
     Map<String, Double> earned = new java.util.HashMap<>();
     InteractionPoints.capped("K", events.iterator(), caps)
         .forEachRemaining(r -> earned.put(r.getString(1), r.getDouble(2)));
-    assertThat(earned).containsOnly(Map.entry("club_login", 3.0), Map.entry("comment", 1.5));
+    assertThat(earned)
+        .containsOnly(
+            Map.entry("club_login", 3.0), Map.entry("comment", 1.5), Map.entry("web_visit", 3.0));
   }
 
   @Test
@@ -425,7 +434,7 @@ class LoyaltyStageTest {
   @Test
   void topBuyersTiedAcrossPartitionsAreAllKept() {
     // A and B tie on P1 in 2024 (3 + 2 and 5 units), C has 4; spread over four partitions, each
-    // partition only knows its own leaders. D's net units are 0 (a return): it tops nothing.
+    // partition only knows its own best units. D's net units are 0 (a return): it tops nothing.
     Dataset<Row> spread =
         Fixtures.rows(
                 LINES,
@@ -447,6 +456,26 @@ class LoyaltyStageTest {
     assertThat(top)
         .containsExactly(
             "A: top buyer of P1 in 2024 (5 units)", "B: top buyer of P1 in 2024 (5 units)");
+  }
+
+  @Test
+  void theLinePassKeepsEveryUnitsRowThatReachesTheBestSoFarInItsTask() {
+    LinePass.PerCustomer pass =
+        new LinePass.PerCustomer(LinePass.Rules.of(AS_OF, settings()), new LinePass.Catalog());
+    int day = (int) LocalDate.parse("2024-06-01").toEpochDay();
+    // Customers in the order C (4 units), A (5), B (5, a tie), D (3): D cannot be the top buyer.
+    List<String> emitted = new ArrayList<>();
+    for (String[] c : new String[][] {{"C", "4"}, {"A", "5"}, {"B", "5"}, {"D", "3"}}) {
+      Row line = RowFactory.create(c[0], day, Integer.parseInt(c[1]), 1.0, "P1", null, false);
+      pass.call(c[0], List.of(line).iterator())
+          .forEachRemaining(
+              r -> {
+                if (r.getInt(0) == LinePass.UNITS) {
+                  emitted.add(r.getString(1) + " " + r.get(13));
+                }
+              });
+    }
+    assertThat(emitted).containsExactly("C 4", "A 5", "B 5");
   }
 
   private static org.assertj.core.data.Offset<Double> within(double d) {
