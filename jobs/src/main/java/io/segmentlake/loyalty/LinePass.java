@@ -91,6 +91,10 @@ final class LinePass {
               .add(InteractionPoints.EARNED, DataTypes.DoubleType));
 
   private static final int FIELDS = ROWS.schema().size();
+  // Where each kind's own columns start.
+  private static final int UNITS_FROM = ROWS.schema().fieldIndex(PRODUCT_ID);
+  private static final int FLAGGED_FROM = ROWS.schema().fieldIndex(FLAG);
+  private static final int WEB_FROM = ROWS.schema().fieldIndex(InteractionPoints.EVENT);
 
   private LinePass() {}
 
@@ -110,6 +114,7 @@ final class LinePass {
         QUANTITY,
         UNIT_PRICE,
         CHANNEL);
+    Column webPurchase = col(QUANTITY).gt(0).and(lower(trim(col(CHANNEL))).equalTo("web"));
     Dataset<Row> projected =
         lines.select(
             col(CUSTOMER_ID),
@@ -118,11 +123,8 @@ final class LinePass {
             col(UNIT_PRICE),
             col(PRODUCT_ID),
             // The invoice of a web-store purchase line; null (no string to decode) for the others.
-            when(col(QUANTITY).gt(0).and(lower(trim(col(CHANNEL))).equalTo("web")), col(INVOICE_ID))
-                .as(WEB_INVOICE),
-            when(col(QUANTITY).gt(0).and(lower(trim(col(CHANNEL))).equalTo("web")), lit(true))
-                .otherwise(lit(false))
-                .as(WEB_LINE));
+            when(webPurchase, col(INVOICE_ID)).as(WEB_INVOICE),
+            when(webPurchase, lit(true)).otherwise(lit(false)).as(WEB_LINE));
     PerCustomer perCustomer =
         new PerCustomer(
             Rules.of(asOf, s), products.map(p -> Catalog.of(p, s)).orElseGet(Catalog::new));
@@ -130,6 +132,11 @@ final class LinePass {
         .groupBy(col(CUSTOMER_ID))
         .as(Encoders.STRING(), Encoders.row(projected.schema()))
         .flatMapGroups(perCustomer, ROWS);
+  }
+
+  /** The rows of one kind of the pass's result. */
+  static Dataset<Row> ofKind(Dataset<Row> pass, int kind) {
+    return pass.where(col(KIND).equalTo(kind));
   }
 
   /** The products by id (reference data: one entry per product, whatever the size of the base). */
@@ -180,10 +187,11 @@ final class LinePass {
                 cat,
                 qual,
                 flags.toArray(String[]::new));
-        if (ids.add(r.getString(0)) == all.size()) {
+        int id = ids.add(r.getString(0));
+        if (id == all.size()) {
           all.add(product);
         } else {
-          all.set(ids.indexOf(r.getString(0)), product);
+          all.set(id, product);
         }
       }
       return new Catalog(ids, all);
@@ -360,11 +368,9 @@ final class LinePass {
             windowDays.add(day);
             lastWindowDay = day;
           }
-          if (inWindow) {
-            if (product != null) {
-              for (String flag : product.flags()) {
-                flagged.computeIfAbsent(flag, f -> new HashSet<>()).add(productId);
-              }
+          if (inWindow && product != null) {
+            for (String flag : product.flags()) {
+              flagged.computeIfAbsent(flag, f -> new HashSet<>()).add(productId);
             }
           }
         }
@@ -395,18 +401,19 @@ final class LinePass {
             for (int y = 0; y < n.length; y++) {
               if (n[y] > 0 && n[y] >= top[y]) {
                 top[y] = n[y];
-                rows.add(row(UNITS, customer, 11, product, rules.firstYear() + y, n[y]));
+                rows.add(row(UNITS, customer, UNITS_FROM, product, rules.firstYear() + y, n[y]));
               }
             }
           });
       flagged.forEach(
-          (flag, bought) -> rows.add(row(FLAGGED, customer, 14, flag, (long) bought.size())));
+          (flag, bought) ->
+              rows.add(row(FLAGGED, customer, FLAGGED_FROM, flag, (long) bought.size())));
       if (rules.webRule() >= 0 && !webInvoices.isEmpty()) {
         InteractionPoints.Counter counter = new InteractionPoints.Counter(rules.caps());
         webInvoices.values().stream()
             .filter(rules::inWindow)
             .forEach(day -> counter.add(rules.webRule(), day));
-        counter.forEach((event, earned) -> rows.add(row(WEB, customer, 16, event, earned)));
+        counter.forEach((event, earned) -> rows.add(row(WEB, customer, WEB_FROM, event, earned)));
       }
       return rows.iterator();
     }

@@ -126,18 +126,14 @@ public final class LoyaltyStage {
     List<Dataset<Row>> events = new ArrayList<>();
     in.interactions().map(InteractionPoints::fromInteractions).ifPresent(events::add);
     in.customers().map(c -> InteractionPoints.referrals(c, earned)).ifPresent(events::add);
-    List<Dataset<Row>> earnedPerEvent =
-        new ArrayList<>(
-            List.of(
-                pass.where(col(LinePass.KIND).equalTo(LinePass.WEB))
-                    .select(
-                        col(CUSTOMER_ID),
-                        col(InteractionPoints.EVENT),
-                        col(InteractionPoints.EARNED))));
-    events.forEach(
-        e ->
-            earnedPerEvent.add(
-                InteractionPoints.perEvent(e, s.interactions(), asOf, s.windowDays())));
+    // Web purchases are counted and capped in the line pass.
+    List<Dataset<Row>> earnedPerEvent = new ArrayList<>();
+    earnedPerEvent.add(
+        LinePass.ofKind(pass, LinePass.WEB)
+            .select(col(CUSTOMER_ID), col(InteractionPoints.EVENT), col(InteractionPoints.EARNED)));
+    for (Dataset<Row> e : events) {
+      earnedPerEvent.add(InteractionPoints.perEvent(e, s.interactions(), asOf, s.windowDays()));
+    }
     Dataset<Row> all = outer(earned.drop(OWN), InteractionPoints.points(earnedPerEvent));
     if (in.customers().isPresent()) {
       all = outer(all, employerShare(in.customers().get(), earned, s.employerShare()));

@@ -40,7 +40,7 @@ final class PurchasePoints {
    */
   static Dataset<Row> compute(Dataset<Row> pass, LoyaltySettings s) {
     Dataset<Row> perCustomer =
-        pass.where(col(LinePass.KIND).equalTo(LinePass.TOTALS))
+        LinePass.ofKind(pass, LinePass.TOTALS)
             .select(
                 col(CUSTOMER_ID),
                 date_from_unix_date(col(LinePass.FIRST_DAY)).as(FIRST_PURCHASE_DATE),

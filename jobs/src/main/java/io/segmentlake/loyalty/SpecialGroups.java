@@ -30,7 +30,7 @@ final class SpecialGroups {
    * across partitions are a small window at the end.
    */
   static Dataset<Row> topBuyers(Dataset<Row> pass) {
-    return pass.where(col(LinePass.KIND).equalTo(LinePass.UNITS))
+    return LinePass.ofKind(pass, LinePass.UNITS)
         .withColumn(
             TOP,
             max(col(LinePass.UNITS_BOUGHT))
@@ -55,7 +55,7 @@ final class SpecialGroups {
    * the points window, from the flagged rows of the {@link LinePass}: group bought_<flag>.
    */
   static Dataset<Row> flaggedBuyers(Dataset<Row> pass) {
-    return pass.where(col(LinePass.KIND).equalTo(LinePass.FLAGGED))
+    return LinePass.ofKind(pass, LinePass.FLAGGED)
         .select(
             concat(lit("bought_"), col(LinePass.FLAG)).as(SPECIAL_GROUP),
             col(CUSTOMER_ID),
