@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoder;
@@ -131,7 +132,9 @@ final class LinePass {
     return projected
         .groupBy(col(CUSTOMER_ID))
         .as(Encoders.STRING(), Encoders.row(projected.schema()))
-        .flatMapGroups(perCustomer, ROWS);
+        .flatMapGroups(perCustomer, ROWS)
+        // Passed on as objects in the same task (no serialization between the two).
+        .mapPartitions(new TaskLeaders(), ROWS);
   }
 
   /** The rows of one kind of the pass's result. */
@@ -309,10 +312,10 @@ final class LinePass {
   /**
    * Each customer's rows. Units rows are only emitted when they reach the best units seen so far
    * for their product and year in this task (ties included): a row below that cannot be the top
-   * buyer, so the rows left for the final comparison across partitions are few (every best value is
-   * some customer's real units, so a top buyer, ties included, is never dropped). The best units
-   * are kept per task: Spark deserializes a task's function for that task alone, and they are reset
-   * when the function sees another task.
+   * buyer, so few rows reach {@link TaskLeaders} (every best value is some customer's real units,
+   * so a top buyer, ties included, is never dropped). The best units are kept per task: Spark
+   * deserializes a task's function for that task alone, and they are reset when the function sees
+   * another task.
    */
   static final class PerCustomer implements FlatMapGroupsFunction<String, Row, Row> {
     private final Rules rules;
@@ -416,6 +419,66 @@ final class LinePass {
         counter.forEach((event, earned) -> rows.add(row(WEB, customer, WEB_FROM, event, earned)));
       }
       return rows.iterator();
+    }
+  }
+
+  /**
+   * Passes every row on but the units rows, of which it keeps only the task's leaders: for each
+   * product and year, the rows with the most units in the task (ties kept), emitted after the
+   * others once the task's rows are all read.
+   */
+  static final class TaskLeaders implements MapPartitionsFunction<Row, Row> {
+    private static final int PRODUCT = UNITS_FROM;
+    private static final int YEAR_OF = UNITS_FROM + 1;
+    private static final int BOUGHT = UNITS_FROM + 2;
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      // Per product (numbered in the task) and year: the most units, and the rows with them.
+      StringIndex products = new StringIndex();
+      Map<Long, Long> best = new HashMap<>();
+      Map<Long, List<Row>> leaders = new HashMap<>();
+      return new Iterator<>() {
+        private Row pending;
+        private Iterator<Row> last;
+
+        @Override
+        public boolean hasNext() {
+          while (pending == null && last == null) {
+            if (!rows.hasNext()) {
+              last = leaders.values().stream().flatMap(List::stream).iterator();
+              break;
+            }
+            Row r = rows.next();
+            if (r.getInt(0) != UNITS) {
+              pending = r;
+              break;
+            }
+            long key =
+                ((long) products.add(r.getString(PRODUCT)) << 32)
+                    | (r.getInt(YEAR_OF) & 0xFFFFFFFFL);
+            long units = r.getLong(BOUGHT);
+            Long top = best.get(key);
+            if (top == null || units > top) {
+              best.put(key, units);
+              leaders.put(key, new ArrayList<>(List.of(r)));
+            } else if (units == top) {
+              leaders.get(key).add(r);
+            }
+          }
+          return pending != null || last.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          Row r = pending == null ? last.next() : pending;
+          pending = null;
+          return r;
+        }
+      };
     }
   }
 

@@ -89,11 +89,17 @@ public final class LoyaltyStage {
         special
             .groupBy(col(CUSTOMER_ID))
             .agg(array_sort(collect_set(col(SPECIAL_GROUP))).as(SPECIAL_GROUPS));
-    Map<String, Object> summary = summary(tiered, in.previous().isPresent(), skipped, s.tiers());
-    return new Result(
+    // Computed and cached by the summary's aggregate in parallel tasks: the table's writer
+    // coalesces to its few files, which would otherwise run the last join in one task.
+    Dataset<Row> points =
         tiered
             .join(groups, JoinKeys.of(CUSTOMER_ID), "left")
-            .select(outputColumns(in.rfmScores().isPresent())),
+            .select(outputColumns(in.rfmScores().isPresent()))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(points);
+    Map<String, Object> summary = summary(points, in.previous().isPresent(), skipped, s.tiers());
+    return new Result(
+        points,
         special.select(col(SPECIAL_GROUP), col(CUSTOMER_ID), col(REASON)),
         (Long) summary.get("customers"),
         summary,
@@ -299,16 +305,16 @@ public final class LoyaltyStage {
    * customers count as new), and what was skipped (one small aggregate).
    */
   private static Map<String, Object> summary(
-      Dataset<Row> tiered, boolean hadPrevious, List<String> skipped, TierSettings tiers) {
+      Dataset<Row> points, boolean hadPrevious, List<String> skipped, TierSettings tiers) {
     Map<String, Long> byTier = new TreeMap<>();
     Map<String, Long> byChange = new TreeMap<>();
     Map<String, Long> unknownPrevious = new TreeMap<>();
     Column unknown =
         when(col(PREVIOUS_TIER).isin(tiers.names().toArray()).unary_$bang(), col(PREVIOUS_TIER));
     long customers = 0;
-    double points = 0;
+    double total = 0;
     for (Row r :
-        tiered
+        points
             .groupBy(col(TIER), col(TIER_CHANGE), unknown)
             .agg(count(lit(1)), sum(col(POINTS)).cast("double"))
             .collectAsList()) {
@@ -319,11 +325,11 @@ public final class LoyaltyStage {
         unknownPrevious.merge(r.getString(2), n, Long::sum);
       }
       customers += n;
-      points += r.isNullAt(4) ? 0 : r.getDouble(4);
+      total += r.isNullAt(4) ? 0 : r.getDouble(4);
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("customers", customers);
-    m.put("points_total", Math.round(points * 100) / 100.0);
+    m.put("points_total", Math.round(total * 100) / 100.0);
     m.put("customers_by_tier", byTier);
     m.put("customers_by_tier_change", byChange);
     m.put("previous_run", hadPrevious);

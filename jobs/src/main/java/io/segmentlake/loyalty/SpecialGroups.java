@@ -26,8 +26,7 @@ final class SpecialGroups {
    * The top buyers by net quantity of every product in each of the last `years` calendar years up
    * to the as-of date's (ties all kept; a net quantity of 0 or less tops nothing), from the units
    * rows of the {@link LinePass}: each customer's net units per product and year, already reduced
-   * in each partition to the rows that reach the best units seen there before them. The leaders
-   * across partitions are a small window at the end.
+   * to each partition's leaders. The leaders across partitions are a small window at the end.
    */
   static Dataset<Row> topBuyers(Dataset<Row> pass) {
     return LinePass.ofKind(pass, LinePass.UNITS)

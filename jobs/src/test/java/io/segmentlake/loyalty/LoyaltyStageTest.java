@@ -478,6 +478,37 @@ class LoyaltyStageTest {
     assertThat(emitted).containsExactly("C 4", "A 5", "B 5");
   }
 
+  @Test
+  void aTaskKeepsOnlyItsLeadersOfEachProductAndYearAfterItsOtherRows() {
+    int day = (int) LocalDate.parse("2024-06-01").toEpochDay();
+    LinePass.PerCustomer pass =
+        new LinePass.PerCustomer(LinePass.Rules.of(AS_OF, settings()), new LinePass.Catalog());
+    // C (4 units of P1), A (5), B (5, a tie), D (3 of P1, 2 of P2).
+    Map<String, List<Row>> lines = new java.util.LinkedHashMap<>();
+    for (Object[] c :
+        new Object[][] {
+          {"C", "P1", 4}, {"A", "P1", 5}, {"B", "P1", 5}, {"D", "P1", 3}, {"D", "P2", 2}
+        }) {
+      lines
+          .computeIfAbsent((String) c[0], k -> new ArrayList<>())
+          .add(RowFactory.create(c[0], day, c[2], 1.0, c[1], null, false));
+    }
+    List<Row> passed = new ArrayList<>();
+    lines.forEach((c, l) -> pass.call(c, l.iterator()).forEachRemaining(passed::add));
+    List<String> out = new ArrayList<>();
+    new LinePass.TaskLeaders()
+        .call(passed.iterator())
+        .forEachRemaining(
+            r ->
+                out.add(
+                    r.getInt(0) == LinePass.UNITS
+                        ? r.getString(1) + " " + r.get(11) + " " + r.get(13)
+                        : r.getString(1)));
+    // The totals rows first (in their order), then the leaders: A and B tie on P1, D leads P2.
+    assertThat(out.subList(0, 4)).containsExactly("C", "A", "B", "D");
+    assertThat(out.subList(4, out.size())).containsExactlyInAnyOrder("A P1 5", "B P1 5", "D P2 2");
+  }
+
   private static org.assertj.core.data.Offset<Double> within(double d) {
     return org.assertj.core.data.Offset.offset(d);
   }
