@@ -8,11 +8,11 @@ import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.segmentlake.Days;
 import io.segmentlake.Money;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.InteractionRule;
@@ -54,19 +54,28 @@ final class InteractionPoints {
   private InteractionPoints() {}
 
   /**
-   * Events of the interactions table. The two derived kinds count for nothing here (their event is
-   * null): referral (whether the referred customer bought is known only from customers.referred_by)
-   * and web_purchase (from the invoices), so that neither is counted twice.
+   * Events of the interactions table: customer, event (trimmed, lower case) and day number. The two
+   * derived kinds count for nothing here (their event is null): referral (whether the referred
+   * customer bought is known only from customers.referred_by) and web_purchase (from the invoices),
+   * so that neither is counted twice. An event type written as a rule's event (most are) is taken
+   * as it is, without a trimmed lower-case copy of each of the many events.
    */
-  static Dataset<Row> fromInteractions(Dataset<Row> interactions) {
+  static Dataset<Row> fromInteractions(Dataset<Row> interactions, List<InteractionRule> rules) {
     Schemas.require(interactions, "interactions", CUSTOMER_ID, EVENT_TS, EVENT_TYPE);
-    Column event = lower(trim(col(EVENT_TYPE)));
+    Column raw = col(EVENT_TYPE);
+    Column event = lower(trim(raw));
+    Object[] counted =
+        rules.stream()
+            .map(InteractionRule::event)
+            .filter(e -> !e.equals(REFERRAL) && !e.equals(WEB_PURCHASE))
+            .toArray();
     return interactions.select(
         col(CUSTOMER_ID),
-        when(event.isin(REFERRAL, WEB_PURCHASE), lit(null).cast("string"))
+        when(raw.isin(counted), raw)
+            .when(event.isin(REFERRAL, WEB_PURCHASE), lit(null).cast("string"))
             .otherwise(event)
             .as(EVENT),
-        to_date(col(EVENT_TS)).as(DAY));
+        Days.epochDay(col(EVENT_TS), interactions.sparkSession()).as(DAY));
   }
 
   /**
@@ -82,17 +91,18 @@ final class InteractionPoints {
         .select(
             referred.col(REFERRED_BY).as(CUSTOMER_ID),
             lit(REFERRAL).as(EVENT),
-            purchases.col(FIRST_PURCHASE_DATE).as(DAY));
+            unix_date(purchases.col(FIRST_PURCHASE_DATE)).as(DAY));
   }
 
   /**
-   * Capped points per customer and event kind from events (customer_id, event, day) of one source.
-   * Each event in the window is coded by SQL as its rule's index and its day (numbers), and each
-   * customer's events are then counted by a {@link Counter} in one pass (no shuffle for a source
-   * already partitioned by customer: the interactions).
+   * Capped points per customer and event kind from events (customer_id, event, day number) of one
+   * source. Each event in the window is coded by SQL as its rule's index and its day (numbers), and
+   * each customer's events are then counted by a {@link Counter} in one pass (no shuffle for a
+   * source already partitioned by customer: the interactions).
    */
   static Dataset<Row> perEvent(
       Dataset<Row> events, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
+    int asOfDay = (int) asOf.toEpochDay();
     Column rule = lit(null).cast("int");
     for (int i = rules.size() - 1; i >= 0; i--) {
       rule = when(col(EVENT).equalTo(rules.get(i).event()), lit(i)).otherwise(rule);
@@ -101,8 +111,8 @@ final class InteractionPoints {
     // would be pushed below the projection and trim and lower every event type a second time.
     Dataset<Row> coded =
         events
-            .where(PurchasePoints.inWindow(col(DAY), asOf, windowDays))
-            .select(col(CUSTOMER_ID), rule.as(RULE), unix_date(col(DAY)).as(DAY));
+            .where(col(DAY).gt(asOfDay - windowDays).and(col(DAY).leq(asOfDay)))
+            .select(col(CUSTOMER_ID), rule.as(RULE), col(DAY));
     Caps caps = Caps.of(rules);
     return coded
         .groupBy(col(CUSTOMER_ID))

@@ -4,12 +4,11 @@ import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
-import static org.apache.spark.sql.functions.unix_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.DayGaps;
+import io.segmentlake.Days;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.InteractionRule;
 import io.segmentlake.config.LoyaltySettings;
@@ -119,7 +118,7 @@ final class LinePass {
     Dataset<Row> projected =
         lines.select(
             col(CUSTOMER_ID),
-            unix_date(to_date(col(INVOICE_TS))).as(DAY),
+            Days.epochDay(col(INVOICE_TS), lines.sparkSession()).as(DAY),
             col(QUANTITY),
             col(UNIT_PRICE),
             col(PRODUCT_ID),

@@ -36,6 +36,7 @@ import org.apache.spark.storage.StorageLevel;
 /** The loyalty stage: points per rule family, tiers and special groups for the whole base. */
 public final class LoyaltyStage {
   private static final String OWN = "_own_purchase_points";
+  private static final String PREVIOUS_RUN = "_in_previous_run";
 
   private LoyaltyStage() {}
 
@@ -130,7 +131,9 @@ public final class LoyaltyStage {
   private static Dataset<Row> allPoints(
       Inputs in, Dataset<Row> pass, Dataset<Row> earned, LocalDate asOf, LoyaltySettings s) {
     List<Dataset<Row>> events = new ArrayList<>();
-    in.interactions().map(InteractionPoints::fromInteractions).ifPresent(events::add);
+    in.interactions()
+        .map(i -> InteractionPoints.fromInteractions(i, s.interactions()))
+        .ifPresent(events::add);
     in.customers().map(c -> InteractionPoints.referrals(c, earned)).ifPresent(events::add);
     // Web purchases are counted and capped in the line pass.
     List<Dataset<Row>> earnedPerEvent = new ArrayList<>();
@@ -140,32 +143,34 @@ public final class LoyaltyStage {
     for (Dataset<Row> e : events) {
       earnedPerEvent.add(InteractionPoints.perEvent(e, s.interactions(), asOf, s.windowDays()));
     }
+    // Every customer of the customers table is in `earned` (with the type); one who did not buy
+    // is scored only with points, an employer share or an earlier tier.
+    Column scored = col(NET_SPEND).isNotNull().or(col(INTERACTION_POINTS).isNotNull());
     Dataset<Row> all = outer(earned.drop(OWN), InteractionPoints.points(earnedPerEvent));
     if (in.customers().isPresent()) {
       all = outer(all, employerShare(in.customers().get(), earned, s.employerShare()));
+      scored = scored.or(col(EMPLOYER_SHARE_POINTS).isNotNull());
     }
-    all =
-        in.previous().isPresent()
-            ? outer(
-                all,
-                in.previous()
-                    .get()
-                    .select(col(CUSTOMER_ID), col(TIER).as(PREVIOUS_TIER), col(RUNS_BELOW_TIER)))
-            : all.withColumn(PREVIOUS_TIER, lit(null).cast("string"))
-                .withColumn(RUNS_BELOW_TIER, lit(null).cast("int"));
-    // The type of every customer in the table, also of those who did not buy.
-    Dataset<Row> untyped = all.drop(CUSTOMER_TYPE, LEGAL_KIND);
-    return in.customers()
-        .map(
-            c ->
-                untyped.join(
-                    c.select(col(CUSTOMER_ID), col(CUSTOMER_TYPE), col(LEGAL_KIND)),
-                    JoinKeys.of(CUSTOMER_ID),
-                    "left"))
-        .orElse(all);
+    if (in.previous().isEmpty()) {
+      return all.where(scored)
+          .withColumn(PREVIOUS_TIER, lit(null).cast("string"))
+          .withColumn(RUNS_BELOW_TIER, lit(null).cast("int"));
+    }
+    Dataset<Row> previous =
+        in.previous()
+            .get()
+            .select(
+                col(CUSTOMER_ID),
+                col(TIER).as(PREVIOUS_TIER),
+                col(RUNS_BELOW_TIER),
+                lit(true).as(PREVIOUS_RUN));
+    return outer(all, previous).where(scored.or(col(PREVIOUS_RUN).isNotNull())).drop(PREVIOUS_RUN);
   }
 
-  /** Adds the customer type, legal kind, customer_type_points and the own purchase points. */
+  /**
+   * Adds the customer type, legal kind, customer_type_points and the own purchase points; every
+   * customer of the customers table has a row (the purchase columns null for one who did not buy).
+   */
   private static Dataset<Row> withCustomerType(
       Dataset<Row> purchases, Optional<Dataset<Row>> customers, LoyaltySettings s) {
     Column subtotal =
@@ -181,7 +186,7 @@ public final class LoyaltyStage {
                     purchases.join(
                         c.select(col(CUSTOMER_ID), col(CUSTOMER_TYPE), col(LEGAL_KIND)),
                         JoinKeys.of(CUSTOMER_ID),
-                        "left"))
+                        "full_outer"))
             .orElseGet(
                 () ->
                     purchases
@@ -205,7 +210,7 @@ public final class LoyaltyStage {
       Dataset<Row> customers, Dataset<Row> earned, double share) {
     Dataset<Row> employers =
         earned
-            .where(lower(trim(col(CUSTOMER_TYPE))).equalTo("legal"))
+            .where(lower(trim(col(CUSTOMER_TYPE))).equalTo("legal").and(col(OWN).isNotNull()))
             .select(col(CUSTOMER_ID).as(EMPLOYER_ID), col(OWN));
     return customers
         .where(col(EMPLOYER_ID).isNotNull())

@@ -14,8 +14,6 @@ import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.LoyaltySettings.Band;
-import java.sql.Date;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -53,11 +51,6 @@ final class PurchasePoints {
                 col(MEDIAN_INTERVAL_DAYS),
                 col(INTERVAL_CV));
     return families(perCustomer, s);
-  }
-
-  /** Whether a date lies in the n days ending on the as-of date. */
-  static Column inWindow(Column day, LocalDate asOf, int days) {
-    return day.gt(lit(Date.valueOf(asOf.minusDays(days)))).and(day.leq(lit(Date.valueOf(asOf))));
   }
 
   /** Stepped points of a spend: per step, its points per `per` for the part of the spend in it. */
