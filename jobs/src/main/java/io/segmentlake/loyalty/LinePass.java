@@ -147,10 +147,18 @@ final class LinePass {
       this(new StringIndex(), List.of());
     }
 
-    /** The product with the id, or null. */
-    Product get(String id) {
-      int i = ids.indexOf(id);
-      return i < 0 ? null : products.get(i);
+    /** The number of products. */
+    int size() {
+      return products.size();
+    }
+
+    /** The product's index (0 to size - 1), or -1 for an id not in the catalog. */
+    int indexOf(String id) {
+      return ids.indexOf(id);
+    }
+
+    Product product(int index) {
+      return products.get(index);
     }
 
     static Catalog of(Dataset<Row> products, LoyaltySettings s) {
@@ -319,9 +327,10 @@ final class LinePass {
   static final class PerCustomer implements FlatMapGroupsFunction<String, Row, Row> {
     private final Rules rules;
     private final Catalog products;
-    // Per product (numbered in this task): the best net units seen per counted year.
-    private transient StringIndex bestIds;
+    // Per product number: the best net units seen in this task per counted year (null: none yet).
+    // A product's number is its catalog index; ids not in the catalog are numbered after it.
     private transient List<long[]> best;
+    private transient StringIndex unknown;
     private transient long bestTask;
 
     PerCustomer(Rules rules, Catalog products) {
@@ -333,8 +342,8 @@ final class LinePass {
     public Iterator<Row> call(String customer, Iterator<Row> lines) {
       long task = TaskContext.get() == null ? -1 : TaskContext.get().taskAttemptId();
       if (best == null || task != bestTask) {
-        bestIds = new StringIndex();
-        best = new ArrayList<>();
+        best = new ArrayList<>(java.util.Collections.nCopies(products.size(), null));
+        unknown = new StringIndex();
         bestTask = task;
       }
       Integer first = null;
@@ -344,8 +353,8 @@ final class LinePass {
       double banded = 0;
       double recent = 0;
       Set<Integer> windowDays = new HashSet<>();
-      // Product -> net units per counted year (first year first).
-      Map<String, long[]> units = new HashMap<>();
+      // Product number -> the product's net units per counted year (first year first).
+      Map<Integer, Bought> units = new HashMap<>();
       int lastWindowDay = Integer.MIN_VALUE;
       Map<String, Set<String>> flagged = new TreeMap<>();
       Map<String, Integer> webInvoices = new HashMap<>();
@@ -358,7 +367,8 @@ final class LinePass {
         int quantity = line.getInt(2);
         boolean inWindow = rules.inWindow(day);
         String productId = line.isNullAt(4) ? null : line.getString(4);
-        Product product = productId == null ? null : products.get(productId);
+        int index = productId == null ? -1 : products.indexOf(productId);
+        Product product = index < 0 ? null : products.product(index);
         if (quantity > 0) {
           first = first == null ? day : Math.min(first, day);
           last = last == null ? day : Math.max(last, day);
@@ -388,22 +398,36 @@ final class LinePass {
         }
         int year = productId == null ? -1 : rules.topBuyerYear(day);
         if (year >= 0) {
-          units.computeIfAbsent(productId, p -> new long[rules.years()])[year] += quantity;
+          int number = index >= 0 ? index : products.size() + unknown.add(productId);
+          units.computeIfAbsent(number, n -> new Bought(productId, new long[rules.years()]))
+                  .units()[year] +=
+              quantity;
         }
       }
       List<Row> rows = new ArrayList<>();
       rows.add(totals(customer, first, last, spend, weighted, banded, recent, windowDays));
       units.forEach(
-          (product, n) -> {
-            int id = bestIds.add(product);
-            if (id == best.size()) {
-              best.add(new long[rules.years()]);
+          (number, bought) -> {
+            while (best.size() <= number) {
+              best.add(null);
             }
-            long[] top = best.get(id);
+            long[] top = best.get(number);
+            if (top == null) {
+              top = new long[rules.years()];
+              best.set(number, top);
+            }
+            long[] n = bought.units();
             for (int y = 0; y < n.length; y++) {
               if (n[y] > 0 && n[y] >= top[y]) {
                 top[y] = n[y];
-                rows.add(row(UNITS, customer, UNITS_FROM, product, rules.firstYear() + y, n[y]));
+                rows.add(
+                    row(
+                        UNITS,
+                        customer,
+                        UNITS_FROM,
+                        bought.product(),
+                        rules.firstYear() + y,
+                        n[y]));
               }
             }
           });
@@ -420,6 +444,9 @@ final class LinePass {
       return rows.iterator();
     }
   }
+
+  /** A customer's net units of a product per counted year. */
+  private record Bought(String product, long[] units) {}
 
   /**
    * Passes every row on but the units rows, of which it keeps only the task's leaders: for each
