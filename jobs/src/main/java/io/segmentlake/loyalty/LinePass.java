@@ -26,8 +26,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoder;
@@ -127,7 +129,11 @@ final class LinePass {
             when(webPurchase, lit(true)).otherwise(lit(false)).as(WEB_LINE));
     PerCustomer perCustomer =
         new PerCustomer(
-            Rules.of(asOf, s), products.map(p -> Catalog.of(p, s)).orElseGet(Catalog::new));
+            Rules.of(asOf, s),
+            // Broadcast: each executor reads the catalog once, instead of every task of every
+            // stage that scans the cached result deserializing it with the plan's functions.
+            JavaSparkContext.fromSparkContext(lines.sparkSession().sparkContext())
+                .broadcast(products.map(p -> Catalog.of(p, s)).orElseGet(Catalog::new)));
     return projected
         .groupBy(col(CUSTOMER_ID))
         .as(Encoders.STRING(), Encoders.row(projected.schema()))
@@ -326,20 +332,21 @@ final class LinePass {
    */
   static final class PerCustomer implements FlatMapGroupsFunction<String, Row, Row> {
     private final Rules rules;
-    private final Catalog products;
+    private final Broadcast<Catalog> catalog;
     // Per product number: the best net units seen in this task per counted year (null: none yet).
     // A product's number is its catalog index; ids not in the catalog are numbered after it.
     private transient List<long[]> best;
     private transient StringIndex unknown;
     private transient long bestTask;
 
-    PerCustomer(Rules rules, Catalog products) {
+    PerCustomer(Rules rules, Broadcast<Catalog> catalog) {
       this.rules = rules;
-      this.products = products;
+      this.catalog = catalog;
     }
 
     @Override
     public Iterator<Row> call(String customer, Iterator<Row> lines) {
+      Catalog products = catalog.value();
       long task = TaskContext.get() == null ? -1 : TaskContext.get().taskAttemptId();
       if (best == null || task != bestTask) {
         best = new ArrayList<>(java.util.Collections.nCopies(products.size(), null));

@@ -461,7 +461,7 @@ class LoyaltyStageTest {
   @Test
   void theLinePassKeepsEveryUnitsRowThatReachesTheBestSoFarInItsTask() {
     LinePass.PerCustomer pass =
-        new LinePass.PerCustomer(LinePass.Rules.of(AS_OF, settings()), new LinePass.Catalog());
+        new LinePass.PerCustomer(LinePass.Rules.of(AS_OF, settings()), noProducts());
     int day = (int) LocalDate.parse("2024-06-01").toEpochDay();
     // Customers in the order C (4 units), A (5), B (5, a tie), D (3): D cannot be the top buyer.
     List<String> emitted = new ArrayList<>();
@@ -482,7 +482,7 @@ class LoyaltyStageTest {
   void aTaskKeepsOnlyItsLeadersOfEachProductAndYearAfterItsOtherRows() {
     int day = (int) LocalDate.parse("2024-06-01").toEpochDay();
     LinePass.PerCustomer pass =
-        new LinePass.PerCustomer(LinePass.Rules.of(AS_OF, settings()), new LinePass.Catalog());
+        new LinePass.PerCustomer(LinePass.Rules.of(AS_OF, settings()), noProducts());
     // C (4 units of P1), A (5), B (5, a tie), D (3 of P1, 2 of P2).
     Map<String, List<Row>> lines = new java.util.LinkedHashMap<>();
     for (Object[] c :
@@ -507,6 +507,12 @@ class LoyaltyStageTest {
     // The totals rows first (in their order), then the leaders: A and B tie on P1, D leads P2.
     assertThat(out.subList(0, 4)).containsExactly("C", "A", "B", "D");
     assertThat(out.subList(4, out.size())).containsExactlyInAnyOrder("A P1 5", "B P1 5", "D P2 2");
+  }
+
+  private static org.apache.spark.broadcast.Broadcast<LinePass.Catalog> noProducts() {
+    return org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+            SharedSpark.session().sparkContext())
+        .broadcast(new LinePass.Catalog());
   }
 
   private static org.assertj.core.data.Offset<Double> within(double d) {
