@@ -44,7 +44,9 @@ class DaysTest {
     Dataset<Row> ts =
         spark.createDataFrame(rows, new StructType().add("ts", DataTypes.TimestampType));
     try {
-      for (String zone : List.of("UTC", "+05:30", "-08:00", "Europe/Amsterdam", "Asia/Kolkata")) {
+      for (String zone :
+          List.of(
+              "UTC", "+05:30", "-08:00", "GMT+01:00", "Europe/Amsterdam", "Asia/Kolkata", "PST")) {
         spark.conf().set("spark.sql.session.timeZone", zone);
         long differ =
             ts.where(

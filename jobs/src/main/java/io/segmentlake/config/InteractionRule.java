@@ -13,6 +13,11 @@ import java.util.Set;
 public record InteractionRule(
     String event, double points, int cap, CapPeriod capPeriod, boolean isOncePerDay) {
 
+  /** The event is kept trimmed and in lower case, as events are compared. */
+  public InteractionRule {
+    event = event.trim().toLowerCase(Locale.ROOT);
+  }
+
   /** The period a cap applies to. */
   public enum CapPeriod {
     DAY,

@@ -79,7 +79,8 @@ final class InteractionPoints {
   }
 
   /**
-   * One referral event for the referrer of each customer who has bought, on the day of the referred
+   * One referral event for the referrer of each customer who has bought (purchases may hold
+   * customers who did not: their first purchase date is null), on the day of the referred
    * customer's first purchase.
    */
   static Dataset<Row> referrals(Dataset<Row> customers, Dataset<Row> purchases) {

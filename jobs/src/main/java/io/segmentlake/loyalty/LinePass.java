@@ -44,7 +44,9 @@ import org.apache.spark.sql.types.StructType;
  * totals ({@link PurchasePoints}), the customer's units per product and year for the top buyers,
  * the flagged products bought, and the capped web-purchase points. Each line is read and decoded
  * once; the rules and the products table (reference data, one entry per product) are applied in
- * Java. The result has one row per customer and kind ({@link #KIND}), with the kind's columns set.
+ * Java. The result has rows of four kinds ({@link #KIND}), each with its columns set: per customer
+ * a totals row, flagged rows and web rows; units rows (per customer, product and year) only for
+ * each task's leaders, after the task's other rows ({@link TaskLeaders}).
  */
 final class LinePass {
   /** The kinds of rows: a customer's totals, units of a product in a year, flagged, web points. */

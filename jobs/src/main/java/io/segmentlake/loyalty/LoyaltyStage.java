@@ -144,7 +144,10 @@ public final class LoyaltyStage {
       earnedPerEvent.add(InteractionPoints.perEvent(e, s.interactions(), asOf, s.windowDays()));
     }
     // Every customer of the customers table is in `earned` (with the type); one who did not buy
-    // is scored only with points, an employer share or an earlier tier.
+    // is scored only with points, an employer share or an earlier tier. Each of those columns is
+    // set on every row of its source: net_spend on a customer's totals (a sum, 0 without lines in
+    // the window), interaction_points (a sum of earned points), the share (of an employer's own
+    // points, never null: see employerShare).
     Column scored = col(NET_SPEND).isNotNull().or(col(INTERACTION_POINTS).isNotNull());
     Dataset<Row> all = outer(earned.drop(OWN), InteractionPoints.points(earnedPerEvent));
     if (in.customers().isPresent()) {

@@ -483,15 +483,21 @@ class LoyaltyStageTest {
     int day = (int) LocalDate.parse("2024-06-01").toEpochDay();
     LinePass.PerCustomer pass =
         new LinePass.PerCustomer(LinePass.Rules.of(AS_OF, settings()), noProducts());
-    // C (4 units of P1), A (5), B (5, a tie), D (3 of P1, 2 of P2).
+    int yearBefore = (int) LocalDate.parse("2023-06-01").toEpochDay();
+    // In 2024: C (4 units of P1), A (5), B (5, a tie), D (3 of P1, 2 of P2); in 2023: D (1 of P1).
     Map<String, List<Row>> lines = new java.util.LinkedHashMap<>();
     for (Object[] c :
         new Object[][] {
-          {"C", "P1", 4}, {"A", "P1", 5}, {"B", "P1", 5}, {"D", "P1", 3}, {"D", "P2", 2}
+          {"C", "P1", 4, day},
+          {"A", "P1", 5, day},
+          {"B", "P1", 5, day},
+          {"D", "P1", 3, day},
+          {"D", "P2", 2, day},
+          {"D", "P1", 1, yearBefore}
         }) {
       lines
           .computeIfAbsent((String) c[0], k -> new ArrayList<>())
-          .add(RowFactory.create(c[0], day, c[2], 1.0, c[1], null, false));
+          .add(RowFactory.create(c[0], c[3], c[2], 1.0, c[1], null, false));
     }
     List<Row> passed = new ArrayList<>();
     lines.forEach((c, l) -> pass.call(c, l.iterator()).forEachRemaining(passed::add));
@@ -502,11 +508,13 @@ class LoyaltyStageTest {
             r ->
                 out.add(
                     r.getInt(0) == LinePass.UNITS
-                        ? r.getString(1) + " " + r.get(11) + " " + r.get(13)
+                        ? r.getString(1) + " " + r.get(11) + " " + r.get(12) + " " + r.get(13)
                         : r.getString(1)));
-    // The totals rows first (in their order), then the leaders: A and B tie on P1, D leads P2.
+    // The totals rows first (in their order), then the leaders: A and B tie on P1 in 2024, D leads
+    // P2 in 2024 and P1 in 2023.
     assertThat(out.subList(0, 4)).containsExactly("C", "A", "B", "D");
-    assertThat(out.subList(4, out.size())).containsExactlyInAnyOrder("A P1 5", "B P1 5", "D P2 2");
+    assertThat(out.subList(4, out.size()))
+        .containsExactlyInAnyOrder("A P1 2024 5", "B P1 2024 5", "D P2 2024 2", "D P1 2023 1");
   }
 
   private static org.apache.spark.broadcast.Broadcast<LinePass.Catalog> noProducts() {
