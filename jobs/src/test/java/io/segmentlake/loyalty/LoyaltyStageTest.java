@@ -141,7 +141,10 @@ class LoyaltyStageTest {
                 RowFactory.create("E2", "natural", null, "W", null),
                 RowFactory.create("R", "natural", null, null, "W"),
                 RowFactory.create("R2", "natural", null, null, "W"),
-                RowFactory.create("C", "natural", null, null, null)));
+                RowFactory.create("C", "natural", null, null, null),
+                // A company that bought nothing, and its employee: neither is scored.
+                RowFactory.create("L", "legal", "private", null, null),
+                RowFactory.create("LE", "natural", null, "L", null)));
     List<Row> events =
         new ArrayList<>(
             List.of(
@@ -217,7 +220,7 @@ class LoyaltyStageTest {
     assertThat(c.get("C").<String>getAs("customer_type")).isEqualTo("natural");
     assertThat(c.get("W").<String>getAs("legal_kind")).isEqualTo("private");
     assertThat(families(c.get("Z"))).isEqualTo("0.00 0.00 0.00 0.00 0.00 0.00 0.00 0.00 = 0.00");
-    assertThat(c).doesNotContainKey("R2");
+    assertThat(c).doesNotContainKeys("R2", "L", "LE");
 
     Row w = c.get("W");
     // Points by event are money-like decimals that add up to interaction_points; none: empty.
@@ -412,7 +415,10 @@ class LoyaltyStageTest {
                 List.of(
                     RowFactory.create("W", "Platinum", 0),
                     RowFactory.create("C", "Platinum", 0),
-                    RowFactory.create("I", "None", 0)),
+                    RowFactory.create("I", "None", 0),
+                    // Only in the previous run: one in the customers table, one not.
+                    RowFactory.create("R2", "Silver", 0),
+                    RowFactory.create("GONE", "Bronze", 1)),
                 previousSchema);
     LoyaltyStage.Inputs withPrevious =
         new LoyaltyStage.Inputs(
@@ -427,6 +433,14 @@ class LoyaltyStageTest {
     assertThat(c.get("W").<String>getAs("previous_tier")).isEqualTo("Platinum");
     assertThat(c.get("W").<String>getAs("tier_change")).isEqualTo("new");
     assertThat(c.get("I").<String>getAs("tier_change")).isEqualTo("same");
+    // Customers of the previous run without points now keep their tier in grace (2 runs).
+    assertThat(c.get("R2").<String>getAs("tier")).isEqualTo("Silver");
+    assertThat(c.get("R2").<Integer>getAs("runs_below_tier")).isEqualTo(1);
+    assertThat(c.get("R2").<String>getAs("customer_type")).isEqualTo("natural");
+    assertThat(c.get("GONE").<String>getAs("tier")).isEqualTo("Bronze");
+    assertThat(c.get("GONE").<Integer>getAs("runs_below_tier")).isEqualTo(2);
+    assertThat(c.get("GONE").<String>getAs("customer_type")).isNull();
+    assertThat(c).doesNotContainKeys("L", "LE");
     assertThat(result.summary().get("previous_tiers_not_configured"))
         .isEqualTo(Map.of("Platinum", 2L));
   }
