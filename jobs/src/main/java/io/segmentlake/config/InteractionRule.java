@@ -13,9 +13,14 @@ import java.util.Set;
 public record InteractionRule(
     String event, double points, int cap, CapPeriod capPeriod, boolean isOncePerDay) {
 
-  /** The event is kept trimmed and in lower case, as events are compared. */
+  /** The event is kept as events are compared (see {@link #eventName}). */
   public InteractionRule {
-    event = event.trim().toLowerCase(Locale.ROOT);
+    event = eventName(event);
+  }
+
+  /** An event's name trimmed and in lower case. */
+  static String eventName(String event) {
+    return event.trim().toLowerCase(Locale.ROOT);
   }
 
   /** The period a cap applies to. */
@@ -32,7 +37,7 @@ public record InteractionRule(
     return Item.list(c, path, "event", "points", "cap", "cap-period", "once-per-day").stream()
         .map(
             i -> {
-              String event = i.string("event").trim().toLowerCase(Locale.ROOT);
+              String event = eventName(i.string("event"));
               if (!seen.add(event)) {
                 throw Keys.bad(i.where() + ".event", event, "each event listed once");
               }

@@ -351,7 +351,7 @@ final class LinePass {
       Catalog products = catalog.value();
       long task = TaskContext.get() == null ? -1 : TaskContext.get().taskAttemptId();
       if (best == null || task != bestTask) {
-        best = new ArrayList<>(java.util.Collections.nCopies(products.size(), null));
+        best = new ArrayList<>();
         unknown = new StringIndex();
         bestTask = task;
       }
@@ -469,9 +469,8 @@ final class LinePass {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      // Per product (numbered in the task) and year: the most units, and the rows with them.
+      // Per product (numbered in the task) and year: the rows with the most units.
       StringIndex products = new StringIndex();
-      Map<Long, Long> best = new HashMap<>();
       Map<Long, List<Row>> leaders = new HashMap<>();
       return new Iterator<>() {
         private Row pending;
@@ -492,13 +491,12 @@ final class LinePass {
             long key =
                 ((long) products.add(r.getString(PRODUCT)) << 32)
                     | (r.getInt(YEAR_OF) & 0xFFFFFFFFL);
+            List<Row> top = leaders.get(key);
             long units = r.getLong(BOUGHT);
-            Long top = best.get(key);
-            if (top == null || units > top) {
-              best.put(key, units);
+            if (top == null || units > top.get(0).getLong(BOUGHT)) {
               leaders.put(key, new ArrayList<>(List.of(r)));
-            } else if (units == top) {
-              leaders.get(key).add(r);
+            } else if (units == top.get(0).getLong(BOUGHT)) {
+              top.add(r);
             }
           }
           return pending != null || last.hasNext();
