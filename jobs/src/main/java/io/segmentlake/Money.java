@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.udf;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
@@ -51,6 +53,25 @@ public final class Money {
    */
   public static Column ofDouble(Column amount) {
     return coalesce(NEAREST_CENTS.apply(amount), amount.cast(TYPE));
+  }
+
+  /**
+   * A double amount as decimal(18,2) in Java: the value {@link #of} and {@link #ofDouble} give in
+   * SQL (half up on the double's decimal form); an amount out of range is an error, as in the cast.
+   */
+  public static BigDecimal cents(double amount) {
+    Decimal fast = nearestCents(amount);
+    if (fast != null) {
+      return fast.toJavaBigDecimal();
+    }
+    if (!Double.isFinite(amount)) {
+      throw new ArithmeticException("an amount of " + amount + " points or money");
+    }
+    BigDecimal d = new BigDecimal(Double.toString(amount)).setScale(2, RoundingMode.HALF_UP);
+    if (d.precision() > TYPE.precision()) {
+      throw new ArithmeticException("an amount of " + d + " exceeds " + TYPE.simpleString());
+    }
+    return d;
   }
 
   /**

@@ -30,10 +30,12 @@ public record LoyaltySettings(
 
   /** The regular-purchase bonus and when it is earned. */
   public record Periodicity(
-      double bonus, int minPurchaseDays, double maxMedianIntervalDays, double maxIntervalCv) {}
+      double bonus, int minPurchaseDays, double maxMedianIntervalDays, double maxIntervalCv)
+      implements java.io.Serializable {}
 
   /** Multipliers by customer type and legal kind. */
-  public record CustomerTypes(double natural, double legal, Map<String, Double> legalKinds) {}
+  public record CustomerTypes(double natural, double legal, Map<String, Double> legalKinds)
+      implements java.io.Serializable {}
 
   /** Reads segmentlake.loyalty. */
   static LoyaltySettings from(Config c) {

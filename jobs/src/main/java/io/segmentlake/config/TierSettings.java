@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Set;
 
 /** Club tiers: ordered levels by minimum points, the name below them, and the downgrade grace. */
-public record TierSettings(List<Level> levels, String none, int graceRuns) {
+public record TierSettings(List<Level> levels, String none, int graceRuns)
+    implements java.io.Serializable {
 
   /** A tier earned from {@code minPoints} points on. */
-  public record Level(String name, double minPoints) {}
+  public record Level(String name, double minPoints) implements java.io.Serializable {}
 
   /** Every tier name: the one below the levels, then the levels in order. */
   public List<String> names() {

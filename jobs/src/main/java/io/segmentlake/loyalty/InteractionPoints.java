@@ -2,18 +2,12 @@ package io.segmentlake.loyalty;
 
 import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.map_from_entries;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
-import static org.apache.spark.sql.functions.unix_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.Days;
-import io.segmentlake.Money;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.InteractionRule;
 import java.io.Serializable;
@@ -79,20 +73,20 @@ final class InteractionPoints {
   }
 
   /**
-   * One referral event for the referrer of each customer who has bought (purchases may hold
-   * customers who did not: their first purchase date is null), on the day of the referred
-   * customer's first purchase.
+   * One referral event for the referrer of each customer who has bought, on the day of the referred
+   * customer's first purchase, from the totals rows of the {@link LinePass} (a customer with only
+   * returns has no first purchase).
    */
-  static Dataset<Row> referrals(Dataset<Row> customers, Dataset<Row> purchases) {
+  static Dataset<Row> referrals(Dataset<Row> customers, Dataset<Row> totals) {
     Schemas.require(customers, "customers", CUSTOMER_ID, REFERRED_BY);
     Dataset<Row> referred = customers.where(col(REFERRED_BY).isNotNull());
     return referred
-        .join(purchases, referred.col(CUSTOMER_ID).equalTo(purchases.col(CUSTOMER_ID)))
-        .where(purchases.col(FIRST_PURCHASE_DATE).isNotNull())
+        .join(totals, referred.col(CUSTOMER_ID).equalTo(totals.col(CUSTOMER_ID)))
+        .where(totals.col(LinePass.FIRST_DAY).isNotNull())
         .select(
             referred.col(REFERRED_BY).as(CUSTOMER_ID),
             lit(REFERRAL).as(EVENT),
-            unix_date(purchases.col(FIRST_PURCHASE_DATE)).as(DAY));
+            totals.col(LinePass.FIRST_DAY).as(DAY));
   }
 
   /**
@@ -235,18 +229,5 @@ final class InteractionPoints {
   /** A rule's index and a day or period number in one long. */
   private static long key(int rule, int number) {
     return ((long) rule << 32) | (number & 0xFFFFFFFFL);
-  }
-
-  /** Interaction points per customer, in all and by event kind, from the per-source results. */
-  static Dataset<Row> points(List<Dataset<Row>> perEvent) {
-    Dataset<Row> all = perEvent.get(0);
-    for (Dataset<Row> more : perEvent.subList(1, perEvent.size())) {
-      all = all.unionByName(more);
-    }
-    return all.groupBy(col(CUSTOMER_ID))
-        .agg(
-            sum(col(EARNED)).as(INTERACTION_POINTS),
-            map_from_entries(collect_list(struct(col(EVENT), Money.of(col(EARNED)))))
-                .as(INTERACTION_POINTS_BY_EVENT));
   }
 }

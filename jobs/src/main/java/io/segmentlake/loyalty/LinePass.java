@@ -516,7 +516,7 @@ final class LinePass {
   }
 
   /** The string without leading and trailing spaces (only spaces, like Spark SQL's trim). */
-  private static String spacesTrimmed(String s) {
+  static String spacesTrimmed(String s) {
     int from = 0;
     int to = s.length();
     while (from < to && s.charAt(from) == ' ') {

@@ -6,11 +6,11 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
-import io.segmentlake.Schemas;
 import io.segmentlake.config.SpecialGroupSettings.GroupRule;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Column;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -67,34 +67,36 @@ final class SpecialGroups {
                 .as(REASON));
   }
 
-  /** Customers matching each rule (tier, rfm_segment, recency_days, points). */
-  static Dataset<Row> byRules(Dataset<Row> customers, List<GroupRule> rules) {
-    Schemas.require(customers, "loyalty points", CUSTOMER_ID, TIER, RECENCY_DAYS, POINTS);
-    Dataset<Row> groups = null;
-    for (GroupRule rule : rules) {
-      Dataset<Row> members =
-          customers
-              .where(condition(rule))
-              .select(
-                  lit(rule.group()).as(SPECIAL_GROUP),
-                  col(CUSTOMER_ID),
-                  lit(reason(rule)).as(REASON));
-      groups = groups == null ? members : groups.unionByName(members);
-    }
-    return groups;
-  }
+  /** A group rule as the executors test it: every condition that is given must hold. */
+  record Rule(
+      String group,
+      Set<String> tiers,
+      Set<String> rfmSegments,
+      Double minRecencyDays,
+      Double maxRecencyDays,
+      Double minPoints,
+      String reason)
+      implements Serializable {
 
-  private static Column condition(GroupRule rule) {
-    Column c = lit(true);
-    if (!rule.tiers().isEmpty()) {
-      c = c.and(col(TIER).isin(rule.tiers().toArray()));
+    static Rule of(GroupRule rule) {
+      return new Rule(
+          rule.group(),
+          Set.copyOf(rule.tiers()),
+          Set.copyOf(rule.rfmSegments()),
+          rule.minRecencyDays().orElse(null),
+          rule.maxRecencyDays().orElse(null),
+          rule.minPoints().orElse(null),
+          SpecialGroups.reason(rule));
     }
-    if (rule.needsRfm()) {
-      c = c.and(col(RFM_SEGMENT).isin(rule.rfmSegments().toArray()));
+
+    /** Whether a customer is in the group (no segment or recency: not in a group that asks). */
+    boolean matches(String tier, String rfmSegment, Integer recencyDays, double points) {
+      return (tiers.isEmpty() || tiers.contains(tier))
+          && (rfmSegments.isEmpty() || rfmSegment != null && rfmSegments.contains(rfmSegment))
+          && (minRecencyDays == null || recencyDays != null && recencyDays >= minRecencyDays)
+          && (maxRecencyDays == null || recencyDays != null && recencyDays <= maxRecencyDays)
+          && (minPoints == null || points >= minPoints);
     }
-    c = rule.minRecencyDays().map(d -> col(RECENCY_DAYS).geq(d)).map(c::and).orElse(c);
-    c = rule.maxRecencyDays().map(d -> col(RECENCY_DAYS).leq(d)).map(c::and).orElse(c);
-    return rule.minPoints().map(p -> col(POINTS).geq(p)).map(c::and).orElse(c);
   }
 
   /** The rule in words, e.g. "tier in [Gold] and rfm_segment in [Champions, Loyal]". */

@@ -1,19 +1,12 @@
 package io.segmentlake.loyalty;
 
-import static io.segmentlake.loyalty.LoyaltyColumns.*;
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.when;
+import static io.segmentlake.loyalty.LoyaltyColumns.DOWN;
+import static io.segmentlake.loyalty.LoyaltyColumns.NEW;
+import static io.segmentlake.loyalty.LoyaltyColumns.SAME;
+import static io.segmentlake.loyalty.LoyaltyColumns.UP;
 
-import io.segmentlake.Schemas;
 import io.segmentlake.config.TierSettings;
 import java.util.List;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Club tiers from points. Upgrades apply at once; a customer whose points fall below their tier
@@ -21,67 +14,56 @@ import org.apache.spark.sql.types.DataTypes;
  * and the count of runs below it come from the latest earlier run; without one the tier is new.
  */
 final class Tiers {
-  private static final String EARNED = "_earned_rank";
-  private static final String PREV = "_previous_rank";
-  private static final String BELOW = "_runs_below";
-  private static final String RANK = "_rank";
-
   private Tiers() {}
 
   /**
-   * Adds tier, tier_change, points_to_next_tier and runs_below_tier to rows with points,
-   * previous_tier (null: no earlier run) and the previous runs_below_tier.
+   * A customer's tier: its name, the change from the previous run (up, down, same, new), the points
+   * still needed for the next tier (null at the top) and the runs spent below the tier so far.
    */
-  static Dataset<Row> assign(Dataset<Row> customers, TierSettings tiers) {
-    Schemas.require(customers, "loyalty points", POINTS, PREVIOUS_TIER, RUNS_BELOW_TIER);
+  record Tier(String name, String change, Double pointsToNext, int runsBelow) {}
+
+  /**
+   * The tier for the points, given the previous run's tier (null: none, or a first run; a name no
+   * longer configured counts as none) and its runs below that tier (null: 0).
+   */
+  static Tier assign(
+      double points, String previousTier, Integer previousRunsBelow, TierSettings tiers) {
     List<TierSettings.Level> levels = tiers.levels();
-    Column earned = lit(0);
-    Column previous = lit(null).cast(DataTypes.IntegerType);
-    for (int rank = 1; rank <= levels.size(); rank++) {
-      TierSettings.Level level = levels.get(rank - 1);
-      earned = when(col(POINTS).geq(lit(level.minPoints())), lit(rank)).otherwise(earned);
-      previous = when(col(PREVIOUS_TIER).equalTo(level.name()), lit(rank)).otherwise(previous);
+    int earned = 0;
+    for (int rank = levels.size(); rank >= 1 && earned == 0; rank--) {
+      if (points >= levels.get(rank - 1).minPoints()) {
+        earned = rank;
+      }
     }
-    previous = when(col(PREVIOUS_TIER).equalTo(tiers.none()), lit(0)).otherwise(previous);
-    Column isNew = col(PREV).isNull();
-    Column below = col(EARNED).lt(col(PREV));
-    Column runsBelow = when(below, coalesce(col(RUNS_BELOW_TIER), lit(0)).plus(1)).otherwise(0);
-    Column drops = below.and(col(BELOW).gt(tiers.graceRuns()));
-    Column rank =
-        when(isNew, col(EARNED))
-            .when(drops, col(PREV).minus(1))
-            .otherwise(greatest(col(EARNED), col(PREV)));
-    Column change =
-        when(isNew, lit(NEW))
-            .when(col(RANK).gt(col(PREV)), lit(UP))
-            .when(col(RANK).lt(col(PREV)), lit(DOWN))
-            .otherwise(lit(SAME));
-    return customers
-        .withColumn(EARNED, earned)
-        .withColumn(PREV, previous)
-        .withColumn(BELOW, when(isNew, lit(0)).otherwise(runsBelow))
-        .withColumn(RANK, rank)
-        .withColumn(TIER, name(col(RANK), tiers))
-        .withColumn(TIER_CHANGE, change)
-        .withColumn(POINTS_TO_NEXT_TIER, toNext(col(RANK), levels))
-        .withColumn(RUNS_BELOW_TIER, when(col(EARNED).lt(col(RANK)), col(BELOW)).otherwise(lit(0)))
-        .drop(EARNED, PREV, BELOW, RANK);
+    Integer previous = rank(previousTier, tiers);
+    int rank = earned;
+    String change = NEW;
+    int below = 0;
+    if (previous != null) {
+      below = earned < previous ? (previousRunsBelow == null ? 0 : previousRunsBelow) + 1 : 0;
+      rank = below > tiers.graceRuns() ? previous - 1 : Math.max(earned, previous);
+      change = rank > previous ? UP : rank < previous ? DOWN : SAME;
+    }
+    return new Tier(
+        rank == 0 ? tiers.none() : levels.get(rank - 1).name(),
+        change,
+        rank < levels.size() ? levels.get(rank).minPoints() - points : null,
+        earned < rank ? below : 0);
   }
 
-  private static Column name(Column rank, TierSettings tiers) {
-    Column name = lit(tiers.none());
-    for (int r = 1; r <= tiers.levels().size(); r++) {
-      name = when(rank.equalTo(r), lit(tiers.levels().get(r - 1).name())).otherwise(name);
+  /** The rank of a tier's name (0: the name below the levels), or null for none or unknown. */
+  private static Integer rank(String name, TierSettings tiers) {
+    if (name == null) {
+      return null;
     }
-    return name;
-  }
-
-  private static Column toNext(Column rank, List<TierSettings.Level> levels) {
-    Column next = lit(null).cast(DataTypes.DoubleType);
-    for (int r = 0; r < levels.size(); r++) {
-      double min = levels.get(r).minPoints();
-      next = when(rank.equalTo(r), lit(min).minus(col(POINTS).cast("double"))).otherwise(next);
+    if (name.equals(tiers.none())) {
+      return 0;
     }
-    return next;
+    for (int rank = tiers.levels().size(); rank >= 1; rank--) {
+      if (name.equals(tiers.levels().get(rank - 1).name())) {
+        return rank;
+      }
+    }
+    return null;
   }
 }
