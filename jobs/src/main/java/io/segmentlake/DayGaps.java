@@ -12,6 +12,19 @@ public final class DayGaps {
     return days.stream().mapToInt(Integer::intValue).sorted().toArray();
   }
 
+  /** The distinct values of days[0..n) in ascending order (sorts that part of the array). */
+  public static int[] distinct(int[] days, int n) {
+    Arrays.sort(days, 0, n);
+    int[] distinct = new int[n];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      if (k == 0 || days[i] != distinct[k - 1]) {
+        distinct[k++] = days[i];
+      }
+    }
+    return Arrays.copyOf(distinct, k);
+  }
+
   /** The gaps between consecutive days of ascending days, in ascending order (none for one day). */
   public static int[] gaps(int[] ascendingDays) {
     int[] gaps = new int[Math.max(0, ascendingDays.length - 1)];

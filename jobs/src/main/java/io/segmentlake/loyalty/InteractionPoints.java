@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
@@ -48,70 +49,75 @@ final class InteractionPoints {
   private InteractionPoints() {}
 
   /**
-   * Events of the interactions table: customer, event (trimmed, lower case) and day number. The two
-   * derived kinds count for nothing here (their event is null): referral (whether the referred
-   * customer bought is known only from customers.referred_by) and web_purchase (from the invoices),
-   * so that neither is counted twice. An event type written as a rule's event (most are) is taken
-   * as it is, without a trimmed lower-case copy of each of the many events.
+   * Events of the interactions table, coded: customer, the index of the event type's rule (types
+   * compared trimmed and in lower case; null for a type of no rule) and day number. The two derived
+   * kinds count for nothing here: referral (whether the referred customer bought is known only from
+   * customers.referred_by) and web_purchase (from the invoices), so that neither is counted twice.
+   * A type written exactly as a rule's event (most are) is coded without trimming and lower-casing.
    */
   static Dataset<Row> fromInteractions(Dataset<Row> interactions, List<InteractionRule> rules) {
     Schemas.require(interactions, "interactions", CUSTOMER_ID, EVENT_TS, EVENT_TYPE);
     Column raw = col(EVENT_TYPE);
     Column event = lower(trim(raw));
-    Object[] counted =
-        rules.stream()
-            .map(InteractionRule::event)
-            .filter(e -> !e.equals(REFERRAL) && !e.equals(WEB_PURCHASE))
-            .toArray();
+    // The types as written first; the trimmed lower-case type only when none of them matched.
+    Column rule = lit(null).cast("int");
+    for (int pass = 0; pass < 2; pass++) {
+      Column type = pass == 0 ? event : raw;
+      for (int i = rules.size() - 1; i >= 0; i--) {
+        String e = rules.get(i).event();
+        if (!e.equals(REFERRAL) && !e.equals(WEB_PURCHASE)) {
+          rule = when(type.equalTo(e), lit(i)).otherwise(rule);
+        }
+      }
+    }
     return interactions.select(
         col(CUSTOMER_ID),
-        when(raw.isin(counted), raw)
-            .when(event.isin(REFERRAL, WEB_PURCHASE), lit(null).cast("string"))
-            .otherwise(event)
-            .as(EVENT),
+        rule.as(RULE),
         Days.epochDay(col(EVENT_TS), interactions.sparkSession()).as(DAY));
   }
 
   /**
    * One referral event for the referrer of each customer who has bought, on the day of the referred
    * customer's first purchase, from the totals rows of the {@link LinePass} (a customer with only
-   * returns has no first purchase).
+   * returns has no first purchase); none without a referral rule.
    */
-  static Dataset<Row> referrals(Dataset<Row> customers, Dataset<Row> totals) {
+  static Optional<Dataset<Row>> referrals(
+      Dataset<Row> customers, Dataset<Row> totals, List<InteractionRule> rules) {
     Schemas.require(customers, "customers", CUSTOMER_ID, REFERRED_BY);
+    int rule = rules.stream().map(InteractionRule::event).toList().indexOf(REFERRAL);
+    if (rule < 0) {
+      return Optional.empty();
+    }
     Dataset<Row> referred = customers.where(col(REFERRED_BY).isNotNull());
-    return referred
-        .join(totals, referred.col(CUSTOMER_ID).equalTo(totals.col(CUSTOMER_ID)))
-        .where(totals.col(LinePass.FIRST_DAY).isNotNull())
-        .select(
-            referred.col(REFERRED_BY).as(CUSTOMER_ID),
-            lit(REFERRAL).as(EVENT),
-            totals.col(LinePass.FIRST_DAY).as(DAY));
+    return Optional.of(
+        referred
+            .join(totals, referred.col(CUSTOMER_ID).equalTo(totals.col(CUSTOMER_ID)))
+            .where(totals.col(LinePass.FIRST_DAY).isNotNull())
+            .select(
+                referred.col(REFERRED_BY).as(CUSTOMER_ID),
+                lit(rule).as(RULE),
+                totals.col(LinePass.FIRST_DAY).as(DAY)));
   }
 
   /**
-   * Capped points per customer and event kind from events (customer_id, event, day number) of one
-   * source. Each event in the window is coded by SQL as its rule's index and its day (numbers), and
-   * each customer's events are then counted by a {@link Counter} in one pass (no shuffle for a
-   * source already partitioned by customer: the interactions).
+   * Capped points per customer and event kind from coded events (customer_id, rule index or null
+   * for an event of no rule, day number) of one source. Each customer's events in the window are
+   * counted by a {@link Counter} in one pass (no shuffle for a source already partitioned by
+   * customer: the interactions).
    */
   static Dataset<Row> perEvent(
-      Dataset<Row> events, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
+      Dataset<Row> coded, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
     int asOfDay = (int) asOf.toEpochDay();
-    Column rule = lit(null).cast("int");
-    for (int i = rules.size() - 1; i >= 0; i--) {
-      rule = when(col(EVENT).equalTo(rules.get(i).event()), lit(i)).otherwise(rule);
-    }
     // Events of no rule (null) are skipped when counted, not filtered here: a filter on the rule
-    // would be pushed below the projection and trim and lower every event type a second time.
-    Dataset<Row> coded =
-        events
+    // would be pushed below the projection and code every event type a second time.
+    Dataset<Row> inWindow =
+        coded
             .where(col(DAY).gt(asOfDay - windowDays).and(col(DAY).leq(asOfDay)))
-            .select(col(CUSTOMER_ID), rule.as(RULE), col(DAY));
+            .select(col(CUSTOMER_ID), col(RULE), col(DAY));
     Caps caps = Caps.of(rules);
-    return coded
+    return inWindow
         .groupBy(col(CUSTOMER_ID))
-        .as(Encoders.STRING(), Encoders.row(coded.schema()))
+        .as(Encoders.STRING(), Encoders.row(inWindow.schema()))
         .flatMapGroups(
             (FlatMapGroupsFunction<String, Row, Row>) (c, e) -> capped(c, e, caps), EARNED_ROWS);
   }

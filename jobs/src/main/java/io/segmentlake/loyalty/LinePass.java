@@ -16,6 +16,7 @@ import io.segmentlake.config.LoyaltySettings.Band;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -340,6 +341,12 @@ final class LinePass {
     private transient List<long[]> best;
     private transient StringIndex unknown;
     private transient long bestTask;
+    // Reused for each customer of the task: per product number, the last customer (by its count
+    // in the task) that bought it and where in that customer's list it is; the window's days.
+    private transient int[] boughtBy;
+    private transient int[] slot;
+    private transient int customers;
+    private transient int[] days;
 
     PerCustomer(Rules rules, Broadcast<Catalog> catalog) {
       this.rules = rules;
@@ -354,16 +361,22 @@ final class LinePass {
         best = new ArrayList<>();
         unknown = new StringIndex();
         bestTask = task;
+        boughtBy = new int[products.size() + 16];
+        slot = new int[boughtBy.length];
+        customers = 0;
+        days = new int[64];
       }
-      Integer first = null;
-      Integer last = null;
+      customers++;
+      boolean bought = false;
+      int first = 0;
+      int last = 0;
       double spend = 0;
       double weighted = 0;
       double banded = 0;
       double recent = 0;
-      Set<Integer> windowDays = new HashSet<>();
-      // Product number -> the product's net units per counted year (first year first).
-      Map<Integer, Bought> units = new HashMap<>();
+      int windowDays = 0;
+      // The products bought in the counted years, with their net units per year.
+      List<Bought> units = new ArrayList<>();
       int lastWindowDay = Integer.MIN_VALUE;
       Map<String, Set<String>> flagged = new TreeMap<>();
       Map<String, Integer> webInvoices = new HashMap<>();
@@ -379,14 +392,18 @@ final class LinePass {
         int index = productId == null ? -1 : products.indexOf(productId);
         Product product = index < 0 ? null : products.product(index);
         if (quantity > 0) {
-          first = first == null ? day : Math.min(first, day);
-          last = last == null ? day : Math.max(last, day);
+          first = bought ? Math.min(first, day) : day;
+          last = bought ? Math.max(last, day) : day;
+          bought = true;
           if (line.getBoolean(6)) {
             webInvoices.merge(line.getString(5), day, Math::min);
           }
           if (inWindow && day != lastWindowDay) {
             // A customer's lines come invoice by invoice: most repeat the day before them.
-            windowDays.add(day);
+            if (windowDays == days.length) {
+              days = Arrays.copyOf(days, days.length * 2);
+            }
+            days[windowDays++] = day;
             lastWindowDay = day;
           }
           if (inWindow && product != null) {
@@ -408,41 +425,48 @@ final class LinePass {
         int year = productId == null ? -1 : rules.topBuyerYear(day);
         if (year >= 0) {
           int number = index >= 0 ? index : products.size() + unknown.add(productId);
-          units.computeIfAbsent(number, n -> new Bought(productId, new long[rules.years()]))
-                  .units()[year] +=
-              quantity;
+          if (number >= boughtBy.length) {
+            boughtBy = Arrays.copyOf(boughtBy, number * 2);
+            slot = Arrays.copyOf(slot, number * 2);
+          }
+          if (boughtBy[number] != customers) {
+            boughtBy[number] = customers;
+            slot[number] = units.size();
+            units.add(new Bought(productId, number, new long[rules.years()]));
+          }
+          units.get(slot[number]).units()[year] += quantity;
         }
       }
       List<Row> rows = new ArrayList<>();
-      rows.add(totals(customer, first, last, spend, weighted, banded, recent, windowDays));
-      units.forEach(
-          (number, bought) -> {
-            while (best.size() <= number) {
-              best.add(null);
-            }
-            long[] top = best.get(number);
-            if (top == null) {
-              top = new long[rules.years()];
-              best.set(number, top);
-            }
-            long[] n = bought.units();
-            for (int y = 0; y < n.length; y++) {
-              if (n[y] > 0 && n[y] >= top[y]) {
-                top[y] = n[y];
-                rows.add(
-                    row(
-                        UNITS,
-                        customer,
-                        UNITS_FROM,
-                        bought.product(),
-                        rules.firstYear() + y,
-                        n[y]));
-              }
-            }
-          });
+      rows.add(
+          totals(
+              customer,
+              bought ? first : null,
+              bought ? last : null,
+              spend,
+              weighted,
+              banded,
+              recent,
+              DayGaps.distinct(days, windowDays)));
+      for (Bought b : units) {
+        while (best.size() <= b.number()) {
+          best.add(null);
+        }
+        long[] top = best.get(b.number());
+        if (top == null) {
+          top = new long[rules.years()];
+          best.set(b.number(), top);
+        }
+        long[] n = b.units();
+        for (int y = 0; y < n.length; y++) {
+          if (n[y] > 0 && n[y] >= top[y]) {
+            top[y] = n[y];
+            rows.add(row(UNITS, customer, UNITS_FROM, b.product(), rules.firstYear() + y, n[y]));
+          }
+        }
+      }
       flagged.forEach(
-          (flag, bought) ->
-              rows.add(row(FLAGGED, customer, FLAGGED_FROM, flag, (long) bought.size())));
+          (flag, ids) -> rows.add(row(FLAGGED, customer, FLAGGED_FROM, flag, (long) ids.size())));
       if (rules.webRule() >= 0 && !webInvoices.isEmpty()) {
         InteractionPoints.Counter counter = new InteractionPoints.Counter(rules.caps());
         webInvoices.values().stream()
@@ -454,8 +478,8 @@ final class LinePass {
     }
   }
 
-  /** A customer's net units of a product per counted year. */
-  private record Bought(String product, long[] units) {}
+  /** A customer's net units of a product (and the product's number) per counted year. */
+  private record Bought(String product, int number, long[] units) {}
 
   /**
    * Passes every row on but the units rows, of which it keeps only the task's leaders: for each
@@ -537,8 +561,7 @@ final class LinePass {
       double weighted,
       double banded,
       double recent,
-      Set<Integer> windowDays) {
-    int[] days = DayGaps.sorted(windowDays);
+      int[] days) {
     int[] gaps = DayGaps.gaps(days);
     Double cv = null;
     if (gaps.length > 0) {

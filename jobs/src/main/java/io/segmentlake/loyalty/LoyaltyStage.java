@@ -136,7 +136,9 @@ public final class LoyaltyStage {
     in.interactions()
         .map(i -> InteractionPoints.fromInteractions(i, s.interactions()))
         .ifPresent(events::add);
-    in.customers().map(c -> InteractionPoints.referrals(c, totals)).ifPresent(events::add);
+    in.customers()
+        .flatMap(c -> InteractionPoints.referrals(c, totals, s.interactions()))
+        .ifPresent(events::add);
     for (Dataset<Row> e : events) {
       earned.add(InteractionPoints.perEvent(e, s.interactions(), asOf, s.windowDays()));
     }
