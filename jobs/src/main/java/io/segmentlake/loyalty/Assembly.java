@@ -5,12 +5,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.segmentlake.Money;
+import io.segmentlake.config.InteractionRule;
 import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.TierSettings;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -128,7 +130,7 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
     types.legalKinds().forEach((k, v) -> legalKinds.put(k.toLowerCase(Locale.ROOT), v));
     this.tiers = s.tiers();
     this.rules = List.copyOf(rules);
-    this.events = s.interactions().stream().map(r -> r.event()).distinct().toList();
+    this.events = s.interactions().stream().map(InteractionRule::event).distinct().toList();
   }
 
   /** Groups the inputs by customer and assembles each one. */
@@ -147,9 +149,7 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
   /** The loyalty_points rows of the assembled output. */
   static Dataset<Row> points(Dataset<Row> assembled) {
     Column[] columns =
-        java.util.Arrays.stream(POINTS_COLUMNS.fieldNames())
-            .map(org.apache.spark.sql.functions::col)
-            .toArray(Column[]::new);
+        Arrays.stream(POINTS_COLUMNS.fieldNames()).map(c -> col(c)).toArray(Column[]::new);
     return assembled.where(col(KIND).equalTo(POINTS_ROW)).select(columns);
   }
 
