@@ -57,7 +57,8 @@ public final class Money {
 
   /**
    * A double amount as decimal(18,2) in Java: the value {@link #of} and {@link #ofDouble} give in
-   * SQL (half up on the double's decimal form); an amount out of range is an error, as in the cast.
+   * SQL (half up on the double's decimal form); an amount out of range, or not a number, is an
+   * error, as in the cast under ANSI SQL (Spark's default).
    */
   public static BigDecimal cents(double amount) {
     Decimal fast = nearestCents(amount);

@@ -18,6 +18,13 @@ class DayGapsTest {
   }
 
   @Test
+  void distinctSortsTheFirstNDaysAndDropsRepeats() {
+    int[] buffer = {9, 2, 9, 5, 2, 100};
+    assertThat(DayGaps.distinct(buffer, 5)).containsExactly(2, 5, 9);
+    assertThat(DayGaps.distinct(buffer, 0)).isEmpty();
+  }
+
+  @Test
   void oneDayHasNoGapsAndNoMedian() {
     assertThat(DayGaps.gaps(new int[] {7})).isEmpty();
     assertThat(DayGaps.gaps(new int[0])).isEmpty();

@@ -15,7 +15,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-/** Money.ofDouble against Spark's cast of a double to decimal(18,2), which it must equal. */
+/**
+ * Money.ofDouble and Money.cents against Spark's cast of a double to decimal(18,2), which it must
+ * equal.
+ */
 class MoneyTest {
   @Test
   void ofDoubleEqualsTheCastForEveryKindOfAmount() {
@@ -51,7 +54,15 @@ class MoneyTest {
       assertThat((BigDecimal) r.getAs("fast"))
           .as("%s", r.get(0))
           .isEqualTo((BigDecimal) r.getAs("cast"));
+      if (!r.isNullAt(0) && Double.isFinite(r.getDouble(0))) {
+        // The same value computed in Java (the loyalty stage's per-customer step).
+        assertThat(Money.cents(r.getDouble(0)))
+            .as("%s", r.get(0))
+            .isEqualTo((BigDecimal) r.getAs("cast"));
+      }
     }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Money.cents(Double.NaN))
+        .isInstanceOf(ArithmeticException.class);
     assertThat(out.get(0).<BigDecimal>getAs("fast")).isEqualByComparingTo("1.01");
     assertThat(out.get(out.size() - 1).<BigDecimal>getAs("fast")).isNull();
   }

@@ -29,9 +29,9 @@ final class Sessions {
             // building hash maps of every customer (-30 % on the loyalty aggregates).
             .config("spark.sql.execution.replaceHashWithSortAgg", "true")
             // HotSpot does not JIT-compile a method of more than 8,000 bytes of bytecode: a larger
-            // generated whole-stage function would run interpreted (the loyalty stage's
-            // per-customer
-            // rows, 33 columns, took 3x longer so). Spark then falls back to split functions.
+            // generated whole-stage function would run interpreted (serializing the loyalty
+            // stage's per-customer rows, 33 columns, took 3x longer so). Spark then falls back to
+            // split functions, as its documentation recommends for HotSpot.
             .config("spark.sql.codegen.hugeMethodLimit", "8000");
     if (System.getProperty("spark.master") == null) {
       builder.master(settings.spark().master()).config("spark.ui.enabled", "false");

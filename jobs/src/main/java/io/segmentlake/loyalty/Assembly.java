@@ -130,7 +130,7 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
     types.legalKinds().forEach((k, v) -> legalKinds.put(k.toLowerCase(Locale.ROOT), v));
     this.tiers = s.tiers();
     this.rules = List.copyOf(rules);
-    this.events = s.interactions().stream().map(InteractionRule::event).distinct().toList();
+    this.events = s.interactions().stream().map(InteractionRule::event).toList();
   }
 
   /** Groups the inputs by customer and assembles each one. */
@@ -353,10 +353,8 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
     double interaction = 0;
     Map<String, BigDecimal> byEvent = new LinkedHashMap<>();
     if (earned != null) {
-      // In the order of the rules (every event earned is some rule's).
-      List<String> order = new ArrayList<>(events);
-      earned.keySet().stream().filter(e -> !events.contains(e)).forEach(order::add);
-      for (String event : order) {
+      // In the order of the rules (every event earned is some rule's; each rule's event is unique).
+      for (String event : events) {
         Double points = earned.get(event);
         if (points != null) {
           interaction += points;

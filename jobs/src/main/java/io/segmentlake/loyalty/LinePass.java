@@ -374,7 +374,7 @@ final class LinePass {
       double weighted = 0;
       double banded = 0;
       double recent = 0;
-      int windowDays = 0;
+      int dayCount = 0;
       // The products bought in the counted years, with their net units per year.
       List<Bought> units = new ArrayList<>();
       int lastWindowDay = Integer.MIN_VALUE;
@@ -400,10 +400,10 @@ final class LinePass {
           }
           if (inWindow && day != lastWindowDay) {
             // A customer's lines come invoice by invoice: most repeat the day before them.
-            if (windowDays == days.length) {
+            if (dayCount == days.length) {
               days = Arrays.copyOf(days, days.length * 2);
             }
-            days[windowDays++] = day;
+            days[dayCount++] = day;
             lastWindowDay = day;
           }
           if (inWindow && product != null) {
@@ -447,7 +447,7 @@ final class LinePass {
               weighted,
               banded,
               recent,
-              DayGaps.distinct(days, windowDays)));
+              DayGaps.distinct(days, dayCount)));
       for (Bought b : units) {
         while (best.size() <= b.number()) {
           best.add(null);

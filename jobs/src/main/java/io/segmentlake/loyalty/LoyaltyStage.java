@@ -146,9 +146,10 @@ public final class LoyaltyStage {
   }
 
   /**
-   * Each employee of a legal customer who bought gets the share of the employer's own purchase
-   * points (its purchase families times its type multiplier): rows (customer_id,
-   * employer_share_points). Computed from the legal customers' totals only.
+   * Each employee of a legal customer with used lines gets the share of the employer's own purchase
+   * points (its purchase families times its type multiplier; 0 without purchase points in the
+   * window): rows (customer_id, employer_share_points). Computed from the legal customers' totals
+   * only.
    */
   private static Dataset<Row> employerShares(
       Dataset<Row> customers, Dataset<Row> totals, Assembly assembly, double share) {

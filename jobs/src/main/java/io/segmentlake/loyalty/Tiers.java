@@ -23,8 +23,9 @@ final class Tiers {
   record Tier(String name, String change, Double pointsToNext, int runsBelow) {}
 
   /**
-   * The tier for the points, given the previous run's tier (null: none, or a first run; a name no
-   * longer configured counts as none) and its runs below that tier (null: 0).
+   * The tier for the points, given the previous run's tier (null: no earlier row, or a first run; a
+   * name no longer configured is treated the same, so the tier is new) and its runs below that tier
+   * (null: 0).
    */
   static Tier assign(
       double points, String previousTier, Integer previousRunsBelow, TierSettings tiers) {
