@@ -58,7 +58,8 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
   static final int POINTS_ROW = 0;
   static final int SPECIAL_ROW = 1;
 
-  private static final String KIND = "_kind";
+  // The kind column, named as in the line pass (its totals rows are inputs as they are).
+  private static final String KIND = LinePass.KIND;
   // Per kind: event (earned), customer type, previous tier, RFM segment or special group.
   private static final String LABEL = "_label";
   // Per kind: legal kind (customer) or reason (special).
@@ -68,21 +69,17 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
   // The previous run's runs below its tier.
   private static final String COUNT = "_count";
 
-  /** The input rows: kind and customer; the totals' columns; the other kinds' columns. */
+  /**
+   * The input rows: kind and customer and the totals' columns (as the line pass has them), then the
+   * other kinds' columns.
+   */
   static final StructType IN =
-      new StructType()
-          .add(KIND, DataTypes.IntegerType, false)
-          .add(CUSTOMER_ID, DataTypes.StringType)
-          .add(LinePass.FIRST_DAY, DataTypes.IntegerType)
-          .add(LinePass.LAST_DAY, DataTypes.IntegerType)
-          .add(LinePass.S0, DataTypes.DoubleType)
-          .add(LinePass.S1, DataTypes.DoubleType)
-          .add(LinePass.S2, DataTypes.DoubleType)
-          .add(LinePass.S3, DataTypes.DoubleType)
-          .add(PURCHASE_DAYS, DataTypes.IntegerType)
-          .add(MEDIAN_INTERVAL_DAYS, DataTypes.DoubleType)
-          .add(INTERVAL_CV, DataTypes.DoubleType)
-          .add(LABEL, DataTypes.StringType)
+      new StructType(
+              concat(
+                  LinePass.TOTALS_FIELDS,
+                  new StructField[] {
+                    DataTypes.createStructField(LABEL, DataTypes.StringType, true)
+                  }))
           .add(DETAIL, DataTypes.StringType)
           .add(VALUE, DataTypes.DoubleType)
           .add(COUNT, DataTypes.IntegerType);

@@ -38,6 +38,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -98,6 +99,11 @@ final class LinePass {
   private static final int FIELDS = ROWS.schema().size();
   // Where each kind's own columns start.
   private static final int UNITS_FROM = ROWS.schema().fieldIndex(PRODUCT_ID);
+
+  /** A totals row's fields: kind, customer and the totals (the other kinds' columns follow). */
+  static final StructField[] TOTALS_FIELDS =
+      java.util.Arrays.copyOfRange(ROWS.schema().fields(), 0, UNITS_FROM);
+
   private static final int FLAGGED_FROM = ROWS.schema().fieldIndex(FLAG);
   private static final int WEB_FROM = ROWS.schema().fieldIndex(InteractionPoints.EVENT);
 
