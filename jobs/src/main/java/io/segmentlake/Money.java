@@ -24,6 +24,9 @@ public final class Money {
   /** Below this many cents a double's error is under 1e-3 cent (see {@link #nearestCents}). */
   private static final double FAST_CENTS_LIMIT = 1e12;
 
+  /** 10^18 cents: the first amount decimal(18,2) cannot hold. */
+  private static final long MAX_CENTS = 1_000_000_000_000_000_000L;
+
   /** How far from a half cent a double's cents must be to round without its decimal form. */
   private static final double HALF_CENT_MARGIN = 1e-3;
 
@@ -57,22 +60,35 @@ public final class Money {
 
   /**
    * A double amount as decimal(18,2) in Java: the value {@link #of} and {@link #ofDouble} give in
-   * SQL (half up on the double's decimal form); an amount out of range, or not a number, is an
-   * error, as in the cast under ANSI SQL (Spark's default).
+   * SQL (half up on the double's decimal form), held as a long number of cents (Spark's own form
+   * for it: no BigDecimal to convert when a row is serialized or written); an amount out of range,
+   * or not a number, is an error, as in the cast under ANSI SQL (Spark's default).
    */
-  public static BigDecimal cents(double amount) {
+  public static Decimal cents(double amount) {
     Decimal fast = nearestCents(amount);
     if (fast != null) {
-      return fast.toJavaBigDecimal();
+      return fast;
     }
     if (!Double.isFinite(amount)) {
       throw new ArithmeticException("an amount of " + amount + " points or money");
     }
     BigDecimal d = new BigDecimal(Double.toString(amount)).setScale(2, RoundingMode.HALF_UP);
     if (d.precision() > TYPE.precision()) {
-      throw new ArithmeticException("an amount of " + d + " exceeds " + TYPE.simpleString());
+      throw tooLarge(d);
     }
-    return d;
+    return ofCents(d.unscaledValue().longValueExact());
+  }
+
+  /** Whole cents as decimal(18,2); an error beyond its 18 digits. */
+  public static Decimal ofCents(long cents) {
+    if (cents >= MAX_CENTS || cents <= -MAX_CENTS) {
+      throw tooLarge(BigDecimal.valueOf(cents, 2));
+    }
+    return Decimal.createUnsafe(cents, TYPE.precision(), TYPE.scale());
+  }
+
+  private static ArithmeticException tooLarge(BigDecimal amount) {
+    return new ArithmeticException("an amount of " + amount + " exceeds " + TYPE.simpleString());
   }
 
   /**

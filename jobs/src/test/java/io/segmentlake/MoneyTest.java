@@ -56,7 +56,7 @@ class MoneyTest {
           .isEqualTo((BigDecimal) r.getAs("cast"));
       if (!r.isNullAt(0) && Double.isFinite(r.getDouble(0))) {
         // The same value computed in Java (the loyalty stage's per-customer step).
-        assertThat(Money.cents(r.getDouble(0)))
+        assertThat(Money.cents(r.getDouble(0)).toJavaBigDecimal())
             .as("%s", r.get(0))
             .isEqualTo((BigDecimal) r.getAs("cast"));
       }

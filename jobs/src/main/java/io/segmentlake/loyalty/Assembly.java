@@ -8,7 +8,6 @@ import io.segmentlake.Money;
 import io.segmentlake.config.InteractionRule;
 import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.TierSettings;
-import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -348,7 +348,7 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
       List<String[]> groups) {
     PurchasePoints.Families f = totals == null ? null : families(totals);
     double interaction = 0;
-    Map<String, BigDecimal> byEvent = new LinkedHashMap<>();
+    Map<String, Decimal> byEvent = new LinkedHashMap<>();
     if (earned != null) {
       // In the order of the rules (every event earned is some rule's; each rule's event is unique).
       for (String event : events) {
@@ -370,17 +370,19 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
       interaction,
       share == null ? 0 : share
     };
-    BigDecimal[] cents = new BigDecimal[family.length];
-    BigDecimal points = BigDecimal.ZERO.setScale(2);
+    Decimal[] cents = new Decimal[family.length];
+    long sum = 0;
     for (int i = 0; i < family.length; i++) {
       cents[i] = Money.cents(family[i]);
-      points = points.add(cents[i]);
+      sum += cents[i].toUnscaledLong();
     }
-    Tiers.Tier tier = Tiers.assign(points.doubleValue(), previousTier, previousRunsBelow, tiers);
+    Decimal points = Money.ofCents(sum);
+    double total = points.toJavaBigDecimal().doubleValue();
+    Tiers.Tier tier = Tiers.assign(total, previousTier, previousRunsBelow, tiers);
     Integer recency =
         totals == null || totals.isNullAt(F_LAST) ? null : asOfDay - totals.getInt(F_LAST);
     for (SpecialGroups.Rule rule : rules) {
-      if (rule.matches(tier.name(), segment, recency, points.doubleValue())) {
+      if (rule.matches(tier.name(), segment, recency, total)) {
         groups.add(new String[] {rule.group(), rule.reason()});
       }
     }

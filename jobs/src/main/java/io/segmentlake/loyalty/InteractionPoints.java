@@ -13,13 +13,10 @@ import io.segmentlake.config.InteractionRule;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -49,11 +46,12 @@ final class InteractionPoints {
   private InteractionPoints() {}
 
   /**
-   * Events of the interactions table, coded: customer, the index of the event type's rule (types
-   * compared trimmed and in lower case; null for a type of no rule) and day number. The two derived
-   * kinds count for nothing here: referral (whether the referred customer bought is known only from
+   * Events of the interactions table that a rule counts, coded: customer, the index of the event
+   * type's rule (types compared trimmed and in lower case) and day number. The two derived kinds
+   * count for nothing here: referral (whether the referred customer bought is known only from
    * customers.referred_by) and web_purchase (from the invoices), so that neither is counted twice.
    * A type written exactly as a rule's event (most are) is coded without trimming and lower-casing.
+   * Events of no rule are dropped here, before they are grouped by customer.
    */
   static Dataset<Row> fromInteractions(Dataset<Row> interactions, List<InteractionRule> rules) {
     Schemas.require(interactions, "interactions", CUSTOMER_ID, EVENT_TS, EVENT_TYPE);
@@ -70,10 +68,12 @@ final class InteractionPoints {
         }
       }
     }
-    return interactions.select(
-        col(CUSTOMER_ID),
-        rule.as(RULE),
-        Days.epochDay(col(EVENT_TS), interactions.sparkSession()).as(DAY));
+    return interactions
+        .select(
+            col(CUSTOMER_ID),
+            rule.as(RULE),
+            Days.epochDay(col(EVENT_TS), interactions.sparkSession()).as(DAY))
+        .where(col(RULE).isNotNull());
   }
 
   /**
@@ -100,16 +100,13 @@ final class InteractionPoints {
   }
 
   /**
-   * Capped points per customer and event kind from coded events (customer_id, rule index or null
-   * for an event of no rule, day number) of one source. Each customer's events in the window are
-   * counted by a {@link Counter} in one pass (no shuffle for a source already partitioned by
-   * customer: the interactions).
+   * Capped points per customer and event kind from coded events (customer_id, rule index, day
+   * number) of one source. Each customer's events in the window are counted by a {@link Counter} in
+   * one pass (no shuffle for a source already partitioned by customer: the interactions).
    */
   static Dataset<Row> perEvent(
       Dataset<Row> coded, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
     int asOfDay = (int) asOf.toEpochDay();
-    // Events of no rule (null) are skipped when counted, not filtered here: a filter on the rule
-    // would be pushed below the projection and code every event type a second time.
     Dataset<Row> inWindow =
         coded
             .where(col(DAY).gt(asOfDay - windowDays).and(col(DAY).leq(asOfDay)))
@@ -177,12 +174,13 @@ final class InteractionPoints {
   /**
    * One customer's points per event kind: an event of a once-per-day rule counts once a day; each
    * kind's count per cap period is capped; the points are the capped counts x points per event,
-   * summed over the periods in a fixed order.
+   * summed over the periods in a fixed order (by period number). Events are kept as numbers (rule
+   * and day in one long) and counted by sorting them: no boxing, no map per customer.
    */
   static final class Counter {
     private final Caps rules;
-    private final Map<Long, Integer> perPeriod = new TreeMap<>();
-    private final Set<Long> days = new HashSet<>();
+    private long[] events = new long[16];
+    private int size;
 
     Counter(Caps rules) {
       this.rules = rules;
@@ -190,23 +188,42 @@ final class InteractionPoints {
 
     /** Counts an event of the rule (by index) on the day. */
     void add(int rule, int day) {
-      if (rules.oncePerDay()[rule] && !days.add(key(rule, day))) {
-        return;
+      if (size == events.length) {
+        events = Arrays.copyOf(events, size * 2);
       }
-      perPeriod.merge(key(rule, rules.period(rule, day)), 1, Integer::sum);
+      events[size++] = key(rule, day);
     }
 
     /** The points of each event kind with a counted event, in the rules' order. */
     void forEach(java.util.function.BiConsumer<String, Double> earned) {
+      // By rule and day: an event of a once-per-day rule on the day of the one before it is not
+      // counted; the others become (rule, cap period).
+      Arrays.sort(events, 0, size);
+      long previous = 0;
+      int periods = 0;
+      for (int i = 0; i < size; i++) {
+        long event = events[i];
+        int rule = (int) (event >>> 32);
+        boolean repeat = i > 0 && event == previous;
+        previous = event;
+        if (!repeat || !rules.oncePerDay()[rule]) {
+          // Written at or before i: the events still to read are not overwritten.
+          events[periods++] = key(rule, rules.period(rule, (int) event));
+        }
+      }
+      Arrays.sort(events, 0, periods);
       int n = rules.events().length;
       double[] points = new double[n];
       boolean[] counted = new boolean[n];
-      perPeriod.forEach(
-          (period, count) -> {
-            int rule = (int) (period >>> 32);
-            points[rule] += Math.min(count, rules.caps()[rule]) * rules.points()[rule];
-            counted[rule] = true;
-          });
+      for (int i = 0; i < periods; ) {
+        int from = i;
+        while (i < periods && events[i] == events[from]) {
+          i++;
+        }
+        int rule = (int) (events[from] >>> 32);
+        points[rule] += Math.min(i - from, rules.caps()[rule]) * rules.points()[rule];
+        counted[rule] = true;
+      }
       for (int i = 0; i < n; i++) {
         if (counted[i]) {
           earned.accept(rules.events()[i], points[i]);

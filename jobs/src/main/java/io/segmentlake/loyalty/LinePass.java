@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -67,6 +68,8 @@ final class LinePass {
   static final String S3 = "_spend_recent";
   static final String YEAR = "_year";
   static final String UNITS_BOUGHT = "_units";
+  // The product's number in the task (see PerCustomer), for the task's leaders.
+  private static final String NUMBER = "_number";
   static final String FLAG = "_flag";
   static final String PRODUCTS = "_products";
 
@@ -91,6 +94,7 @@ final class LinePass {
               .add(PRODUCT_ID, DataTypes.StringType)
               .add(YEAR, DataTypes.IntegerType)
               .add(UNITS_BOUGHT, DataTypes.LongType)
+              .add(NUMBER, DataTypes.IntegerType)
               .add(FLAG, DataTypes.StringType)
               .add(PRODUCTS, DataTypes.LongType)
               .add(InteractionPoints.EVENT, DataTypes.StringType)
@@ -148,7 +152,7 @@ final class LinePass {
         .as(Encoders.STRING(), Encoders.row(projected.schema()))
         .flatMapGroups(perCustomer, ROWS)
         // Passed on as objects in the same task (no serialization between the two).
-        .mapPartitions(new TaskLeaders(), ROWS);
+        .mapPartitions(new TaskLeaders(perCustomer.rules), ROWS);
   }
 
   /** The rows of one kind of the pass's result. */
@@ -184,6 +188,7 @@ final class LinePass {
       Column category =
           PurchasePoints.lookup(lower(trim(col(CATEGORY))), s.categoryWeights(), lit(1.0));
       Column quality = PurchasePoints.lookup(col(QUALITY_LEVEL), s.qualityWeights(), lit(1.0));
+      Bands margins = Bands.of(s.marginWeights());
       StringIndex ids = new StringIndex();
       List<Product> all = new ArrayList<>();
       for (Row r :
@@ -203,14 +208,13 @@ final class LinePass {
         }
         double cat = r.getDouble(3);
         double qual = r.getDouble(4);
-        Double marginWeight =
-            r.isNullAt(2) ? null : band(r.getDouble(2), s.marginWeights()) * cat * qual;
         Product product =
             new Product(
-                r.isNullAt(1) ? null : r.getDouble(1),
-                marginWeight,
-                cat,
-                qual,
+                !r.isNullAt(1),
+                r.isNullAt(1) ? 0 : r.getDouble(1),
+                !r.isNullAt(2),
+                r.isNullAt(2) ? 0 : margins.value(r.getDouble(2)) * cat * qual,
+                cat * qual,
                 flags.toArray(String[]::new));
         int id = ids.add(r.getString(0));
         if (id == all.size()) {
@@ -223,9 +227,18 @@ final class LinePass {
     }
   }
 
-  /** A product's weights and the configured flags it carries (lower case). */
+  /**
+   * A product's weights and the configured flags it carries (lower case): its unit cost and its
+   * weight from margin_rate when known (each with whether it is), and its category weight times its
+   * quality weight.
+   */
   record Product(
-      Double unitCost, Double marginWeight, double category, double quality, String[] flags)
+      boolean hasUnitCost,
+      double unitCost,
+      boolean hasMarginWeight,
+      double marginWeight,
+      double categoryQuality,
+      String[] flags)
       implements Serializable {
 
     /**
@@ -233,36 +246,55 @@ final class LinePass {
      * when only unit_cost is known: margin band x category weight x quality weight.
      */
     double weight(double price, Rules rules) {
-      if (marginWeight != null) {
+      if (hasMarginWeight) {
         return marginWeight;
       }
       double margin =
-          unitCost != null && price > 0 ? band(1 - unitCost / price, rules.marginWeights) : 1.0;
-      return margin * category * quality;
+          hasUnitCost && price > 0 ? rules.marginWeights().value(1 - unitCost / price) : 1.0;
+      return margin * categoryQuality;
     }
   }
 
-  /**
-   * The value of the band with the highest from at or below x (the last listed); 1 below all. NaN
-   * is above every number, as in Spark SQL.
-   */
-  static double band(double x, List<Band> bands) {
-    double value = 1.0;
-    for (Band b : bands) {
-      if (x >= b.from() || Double.isNaN(x)) {
-        value = b.value();
-      }
+  /** Configured bands (from, value) as arrays, in the listed order (looked up once per line). */
+  record Bands(double[] from, double[] value) implements Serializable {
+    static Bands of(List<Band> bands) {
+      return new Bands(
+          bands.stream().mapToDouble(Band::from).toArray(),
+          bands.stream().mapToDouble(Band::value).toArray());
     }
-    return value;
+
+    /**
+     * The value of the band with the highest from at or below x (the last listed); 1 below all. NaN
+     * is above every number, as in Spark SQL.
+     */
+    double value(double x) {
+      double v = 1.0;
+      for (int i = 0; i < from.length; i++) {
+        if (x >= from[i] || Double.isNaN(x)) {
+          v = value[i];
+        }
+      }
+      return v;
+    }
+
+    /** The value of the first band (in the listed order) whose from x is below; 1 for none. */
+    double firstAbove(double x) {
+      for (int i = 0; i < from.length; i++) {
+        if (x < from[i]) {
+          return value[i];
+        }
+      }
+      return 1.0;
+    }
   }
 
   /** The settings the executors need, as plain values. */
   record Rules(
       int asOfDay,
       int windowDays,
-      List<Band> marginWeights,
-      List<Band> quantityBands,
-      List<Band> recencyWindows,
+      Bands marginWeights,
+      Bands quantityBands,
+      Bands recencyWindows,
       int[] yearStarts,
       int firstYear,
       int webRule,
@@ -289,9 +321,9 @@ final class LinePass {
       return new Rules(
           (int) asOf.toEpochDay(),
           s.windowDays(),
-          List.copyOf(s.marginWeights()),
-          List.copyOf(s.quantityBands()),
-          List.copyOf(s.recencyWindows()),
+          Bands.of(s.marginWeights()),
+          Bands.of(s.quantityBands()),
+          Bands.of(s.recencyWindows()),
           starts,
           firstYear,
           web,
@@ -304,12 +336,7 @@ final class LinePass {
 
     /** The first window (in the listed order) whose from the age is below; 1 for none. */
     double recency(int ageDays) {
-      for (Band w : recencyWindows) {
-        if (ageDays < w.from()) {
-          return w.value();
-        }
-      }
-      return 1.0;
+      return recencyWindows.firstAbove(ageDays);
     }
 
     /** The number of top-buyer years. */
@@ -386,6 +413,11 @@ final class LinePass {
       int lastWindowDay = Integer.MIN_VALUE;
       Map<String, Set<String>> flagged = new TreeMap<>();
       Map<String, Integer> webInvoices = new HashMap<>();
+      // The web invoice of the lines just read and its first day (a customer's lines come invoice
+      // by invoice: most lines of a web invoice repeat the one before them).
+      boolean web = false;
+      String webInvoice = null;
+      int webDay = 0;
       while (lines.hasNext()) {
         Row line = lines.next();
         if (line.isNullAt(1) || line.isNullAt(2)) {
@@ -402,7 +434,16 @@ final class LinePass {
           last = bought ? Math.max(last, day) : day;
           bought = true;
           if (line.getBoolean(6)) {
-            webInvoices.merge(line.getString(5), day, Math::min);
+            String invoice = line.getString(5);
+            if (!web || !Objects.equals(invoice, webInvoice)) {
+              if (web) {
+                webInvoices.merge(webInvoice, webDay, Math::min);
+              }
+              web = true;
+              webInvoice = invoice;
+              webDay = day;
+            }
+            webDay = Math.min(webDay, day);
           }
           if (inWindow && day != lastWindowDay) {
             // A customer's lines come invoice by invoice: most repeat the day before them.
@@ -422,7 +463,7 @@ final class LinePass {
           double price = line.getDouble(3);
           double amount = quantity * price;
           double w = amount * (product == null ? 1.0 : product.weight(price, rules));
-          double b = w * band(Math.abs(quantity), rules.quantityBands());
+          double b = w * rules.quantityBands().value(Math.abs(quantity));
           spend += amount;
           weighted += w;
           banded += b;
@@ -442,6 +483,9 @@ final class LinePass {
           }
           units.get(slot[number]).units()[year] += quantity;
         }
+      }
+      if (web) {
+        webInvoices.merge(webInvoice, webDay, Math::min);
       }
       List<Row> rows = new ArrayList<>();
       rows.add(
@@ -467,7 +511,15 @@ final class LinePass {
         for (int y = 0; y < n.length; y++) {
           if (n[y] > 0 && n[y] >= top[y]) {
             top[y] = n[y];
-            rows.add(row(UNITS, customer, UNITS_FROM, b.product(), rules.firstYear() + y, n[y]));
+            rows.add(
+                row(
+                    UNITS,
+                    customer,
+                    UNITS_FROM,
+                    b.product(),
+                    rules.firstYear() + y,
+                    n[y],
+                    b.number()));
           }
         }
       }
@@ -493,15 +545,20 @@ final class LinePass {
    * others once the task's rows are all read.
    */
   static final class TaskLeaders implements MapPartitionsFunction<Row, Row> {
-    private static final int PRODUCT = UNITS_FROM;
     private static final int YEAR_OF = UNITS_FROM + 1;
     private static final int BOUGHT = UNITS_FROM + 2;
+    private static final int NUMBER_OF = UNITS_FROM + 3;
+    private final Rules rules;
+
+    TaskLeaders(Rules rules) {
+      this.rules = rules;
+    }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      // Per product (numbered in the task) and year: the rows with the most units.
-      StringIndex products = new StringIndex();
-      Map<Long, List<Row>> leaders = new HashMap<>();
+      // Per product number and counted year (number x years + year index): the rows with the most
+      // units.
+      List<List<Row>> leaders = new ArrayList<>();
       return new Iterator<>() {
         private Row pending;
         private Iterator<Row> last;
@@ -510,7 +567,7 @@ final class LinePass {
         public boolean hasNext() {
           while (pending == null && last == null) {
             if (!rows.hasNext()) {
-              last = leaders.values().stream().flatMap(List::stream).iterator();
+              last = leaders.stream().filter(Objects::nonNull).flatMap(List::stream).iterator();
               break;
             }
             Row r = rows.next();
@@ -518,13 +575,14 @@ final class LinePass {
               pending = r;
               break;
             }
-            long key =
-                ((long) products.add(r.getString(PRODUCT)) << 32)
-                    | (r.getInt(YEAR_OF) & 0xFFFFFFFFL);
+            int key = r.getInt(NUMBER_OF) * rules.years() + r.getInt(YEAR_OF) - rules.firstYear();
+            while (leaders.size() <= key) {
+              leaders.add(null);
+            }
             List<Row> top = leaders.get(key);
             long units = r.getLong(BOUGHT);
             if (top == null || units > top.get(0).getLong(BOUGHT)) {
-              leaders.put(key, new ArrayList<>(List.of(r)));
+              leaders.set(key, new ArrayList<>(List.of(r)));
             } else if (units == top.get(0).getLong(BOUGHT)) {
               top.add(r);
             }

@@ -495,8 +495,8 @@ class LoyaltyStageTest {
   @Test
   void aTaskKeepsOnlyItsLeadersOfEachProductAndYearAfterItsOtherRows() {
     int day = (int) LocalDate.parse("2024-06-01").toEpochDay();
-    LinePass.PerCustomer pass =
-        new LinePass.PerCustomer(LinePass.Rules.of(AS_OF, settings()), noProducts());
+    LinePass.Rules rules = LinePass.Rules.of(AS_OF, settings());
+    LinePass.PerCustomer pass = new LinePass.PerCustomer(rules, noProducts());
     int yearBefore = (int) LocalDate.parse("2023-06-01").toEpochDay();
     // In 2024: C (4 units of P1), A (5), B (5, a tie), D (3 of P1, 2 of P2); in 2023: D (1 of P1).
     Map<String, List<Row>> lines = new java.util.LinkedHashMap<>();
@@ -516,7 +516,7 @@ class LoyaltyStageTest {
     List<Row> passed = new ArrayList<>();
     lines.forEach((c, l) -> pass.call(c, l.iterator()).forEachRemaining(passed::add));
     List<String> out = new ArrayList<>();
-    new LinePass.TaskLeaders()
+    new LinePass.TaskLeaders(rules)
         .call(passed.iterator())
         .forEachRemaining(
             r ->

@@ -19,4 +19,19 @@ class StringIndexTest {
     assertThat(index.indexOf("")).isEqualTo(-1);
     assertThat(index.size()).isEqualTo(50_000);
   }
+
+  @Test
+  void tellsApartKeysOfOtherLengthsAndCharacters() {
+    StringIndex index = new StringIndex();
+    assertThat(index.add("P1")).isEqualTo(0);
+    assertThat(index.add("P10")).isEqualTo(1);
+    assertThat(index.add("Ünïcødé-€")).isEqualTo(2);
+    assertThat(index.add("")).isEqualTo(3);
+    assertThat(index.indexOf("P1")).isEqualTo(0);
+    assertThat(index.indexOf("P10")).isEqualTo(1);
+    assertThat(index.indexOf("P100")).isEqualTo(-1);
+    assertThat(index.indexOf("Ünïcødé-€")).isEqualTo(2);
+    assertThat(index.indexOf("Ünïcødé-$")).isEqualTo(-1);
+    assertThat(index.indexOf("")).isEqualTo(3);
+  }
 }
