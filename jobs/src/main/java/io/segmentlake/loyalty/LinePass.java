@@ -214,7 +214,8 @@ final class LinePass {
                 r.isNullAt(1) ? 0 : r.getDouble(1),
                 !r.isNullAt(2),
                 r.isNullAt(2) ? 0 : margins.value(r.getDouble(2)) * cat * qual,
-                cat * qual,
+                cat,
+                qual,
                 flags.toArray(String[]::new));
         int id = ids.add(r.getString(0));
         if (id == all.size()) {
@@ -229,15 +230,15 @@ final class LinePass {
 
   /**
    * A product's weights and the configured flags it carries (lower case): its unit cost and its
-   * weight from margin_rate when known (each with whether it is), and its category weight times its
-   * quality weight.
+   * weight from margin_rate when known (each with whether it is), its category and quality weights.
    */
   record Product(
       boolean hasUnitCost,
       double unitCost,
       boolean hasMarginWeight,
       double marginWeight,
-      double categoryQuality,
+      double category,
+      double quality,
       String[] flags)
       implements Serializable {
 
@@ -251,7 +252,8 @@ final class LinePass {
       }
       double margin =
           hasUnitCost && price > 0 ? rules.marginWeights().value(1 - unitCost / price) : 1.0;
-      return margin * categoryQuality;
+      // In this order (a product of doubles depends on it): margin, category, quality.
+      return margin * category * quality;
     }
   }
 

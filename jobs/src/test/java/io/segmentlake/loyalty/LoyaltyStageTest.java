@@ -531,6 +531,18 @@ class LoyaltyStageTest {
         .containsExactlyInAnyOrder("A P1 2024 5", "B P1 2024 5", "D P2 2024 2", "D P1 2023 1");
   }
 
+  @Test
+  void aLinesProductWeightIsMarginTimesCategoryTimesQualityInThatOrder() {
+    LinePass.Rules rules =
+        LinePass.Rules.of(AS_OF, settings("loyalty.weights.margin=[{from = 0.1, weight = 0.8}]"));
+    // Unit cost 50 at a price of 100: margin 0.5, weight 0.8; category 0.8, quality 0.9. The
+    // product of doubles depends on the order: (0.8 x 0.8) x 0.9 = 0.5760000000000002, while
+    // 0.8 x (0.8 x 0.9) = 0.5760000000000001.
+    LinePass.Product product = new LinePass.Product(true, 50, false, 0, 0.8, 0.9, new String[0]);
+    assertThat(product.weight(100, rules)).isEqualTo(0.5760000000000002);
+    assertThat(product.weight(0, rules)).isEqualTo(0.8 * 0.9);
+  }
+
   private static org.apache.spark.broadcast.Broadcast<LinePass.Catalog> noProducts() {
     return org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
             SharedSpark.session().sparkContext())
