@@ -25,6 +25,9 @@ import java.util.Locale;
  */
 public final class Benchmark {
   private static final String AS_OF = "2025-12-31";
+  private static final String USAGE =
+      "usage: jobs/bin/segmentlake bench [--customers N (500000)] [--dir DIR (target/bench)]"
+          + " [--runs K (2)] [--command run|predict (run)]";
 
   private Benchmark() {}
 
@@ -34,13 +37,21 @@ public final class Benchmark {
     Path dir = Path.of("target/bench");
     int runs = 2;
     String command = "run";
-    for (int i = 1; i < args.length; i += 2) {
-      switch (args[i - 1]) {
-        case "--customers" -> customers = Long.parseLong(args[i]);
-        case "--dir" -> dir = Path.of(args[i]);
-        case "--runs" -> runs = Integer.parseInt(args[i]);
-        case "--command" -> command = args[i];
-        default -> throw new IllegalArgumentException("unknown bench option " + args[i - 1]);
+    for (int i = 0; i < args.length; i += 2) {
+      if (args[i].equals("--help") || args[i].equals("-h")) {
+        System.out.println(USAGE);
+        return;
+      }
+      if (i + 1 == args.length) {
+        throw new IllegalArgumentException("bench option " + args[i] + " needs a value; " + USAGE);
+      }
+      switch (args[i]) {
+        case "--customers" -> customers = Long.parseLong(args[i + 1]);
+        case "--dir" -> dir = Path.of(args[i + 1]);
+        case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+        case "--command" -> command = args[i + 1];
+        default ->
+            throw new IllegalArgumentException("unknown bench option " + args[i] + "; " + USAGE);
       }
     }
     Path lake = dir.resolve("lake-" + customers).toAbsolutePath();

@@ -72,6 +72,9 @@ class InvoiceRulesTest {
             raw("badqty", "1", "c1", "2024-01-10 10:00:00", "p", "two", "1.50", null),
             raw("zeroqty", "1", "c1", "2024-01-10 10:00:00", "p", "0", "1.50", null),
             raw("negprice", "1", "c1", "2024-01-10 10:00:00", "p", "1", "-0.01", null),
+            raw("nanprice", "1", "c1", "2024-01-10 10:00:00", "p", "1", "NaN", null),
+            raw("infprice", "1", "c1", "2024-01-10 10:00:00", "p", "1", "Infinity", null),
+            raw("minusinf", "1", "c1", "2024-01-10 10:00:00", "p", "1", "-Infinity", null),
             raw("noprod", "1", "c1", "2024-01-10 10:00:00", null, "1", "1.00", null),
             raw(null, "9", "c1", "2024-01-10 10:00:00", "p", "1", "1.00", null),
             raw("noqty", "1", "c1", "2024-01-10 10:00:00", "p", null, "1.00", null),
@@ -90,6 +93,9 @@ class InvoiceRulesTest {
     assertThat(outcome(rows, "badqty/1")).isEqualTo("quarantined: unparsable quantity");
     assertThat(outcome(rows, "zeroqty/1")).isEqualTo("quarantined: zero quantity");
     assertThat(outcome(rows, "negprice/1")).isEqualTo("quarantined: negative unit_price");
+    assertThat(outcome(rows, "nanprice/1")).isEqualTo("quarantined: non-finite unit_price");
+    assertThat(outcome(rows, "infprice/1")).isEqualTo("quarantined: non-finite unit_price");
+    assertThat(outcome(rows, "minusinf/1")).isEqualTo("quarantined: non-finite unit_price");
     assertThat(outcome(rows, "noprod/1")).isEqualTo("quarantined: null product_id");
     assertThat(outcome(rows, "null/9")).isEqualTo("quarantined: null invoice_id");
     assertThat(outcome(rows, "noqty/1")).isEqualTo("quarantined: null quantity");
