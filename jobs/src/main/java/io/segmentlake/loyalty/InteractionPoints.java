@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -195,7 +196,7 @@ final class InteractionPoints {
     }
 
     /** The points of each event kind with a counted event, in the rules' order. */
-    void forEach(java.util.function.BiConsumer<String, Double> earned) {
+    void forEach(BiConsumer<String, Double> earned) {
       // By rule and day: an event of a once-per-day rule on the day of the one before it is not
       // counted; the others become (rule, cap period).
       Arrays.sort(events, 0, size);

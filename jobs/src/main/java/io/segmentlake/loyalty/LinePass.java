@@ -23,10 +23,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
@@ -106,7 +108,7 @@ final class LinePass {
 
   /** A totals row's fields: kind, customer and the totals (the other kinds' columns follow). */
   static final StructField[] TOTALS_FIELDS =
-      java.util.Arrays.copyOfRange(ROWS.schema().fields(), 0, UNITS_FROM);
+      Arrays.copyOfRange(ROWS.schema().fields(), 0, UNITS_FROM);
 
   private static final int FLAGGED_FROM = ROWS.schema().fieldIndex(FLAG);
   private static final int WEB_FROM = ROWS.schema().fieldIndex(InteractionPoints.EVENT);
@@ -140,13 +142,17 @@ final class LinePass {
             // The invoice of a web-store purchase line; null (no string to decode) for the others.
             when(webPurchase, col(INVOICE_ID)).as(WEB_INVOICE),
             when(webPurchase, lit(true)).otherwise(lit(false)).as(WEB_LINE));
+    Rules rules = Rules.of(asOf, s);
     PerCustomer perCustomer =
         new PerCustomer(
-            Rules.of(asOf, s),
+            rules,
             // Broadcast: each executor reads the catalog once, instead of every task of every
             // stage that scans the cached result deserializing it with the plan's functions.
             JavaSparkContext.fromSparkContext(lines.sparkSession().sparkContext())
-                .broadcast(products.map(p -> Catalog.of(p, s)).orElseGet(Catalog::new)));
+                .broadcast(
+                    products
+                        .map(p -> Catalog.of(p, s, rules.marginWeights()))
+                        .orElseGet(Catalog::new)));
     return projected
         .groupBy(col(CUSTOMER_ID))
         .as(Encoders.STRING(), Encoders.row(projected.schema()))
@@ -180,7 +186,8 @@ final class LinePass {
       return products.get(index);
     }
 
-    static Catalog of(Dataset<Row> products, LoyaltySettings s) {
+    /** The catalog of the products table, with the product weights from the margin bands. */
+    static Catalog of(Dataset<Row> products, LoyaltySettings s, Bands margins) {
       Schemas.require(
           products, "products", PRODUCT_ID, CATEGORY, UNIT_COST, MARGIN_RATE, QUALITY_LEVEL, FLAGS);
       Set<String> wanted = new HashSet<>();
@@ -188,7 +195,6 @@ final class LinePass {
       Column category =
           PurchasePoints.lookup(lower(trim(col(CATEGORY))), s.categoryWeights(), lit(1.0));
       Column quality = PurchasePoints.lookup(col(QUALITY_LEVEL), s.qualityWeights(), lit(1.0));
-      Bands margins = Bands.of(s.marginWeights());
       StringIndex ids = new StringIndex();
       List<Product> all = new ArrayList<>();
       for (Row r :
@@ -197,7 +203,7 @@ final class LinePass {
                   col(PRODUCT_ID), col(UNIT_COST), col(MARGIN_RATE), category, quality, col(FLAGS))
               .where(col(PRODUCT_ID).isNotNull())
               .collectAsList()) {
-        Set<String> flags = new java.util.TreeSet<>();
+        Set<String> flags = new TreeSet<>();
         if (!r.isNullAt(5)) {
           for (Object f : r.getList(5)) {
             String flag = f == null ? null : spacesTrimmed(f.toString()).toLowerCase(Locale.ROOT);
@@ -336,11 +342,6 @@ final class LinePass {
       return day > asOfDay - windowDays && day <= asOfDay;
     }
 
-    /** The first window (in the listed order) whose from the age is below; 1 for none. */
-    double recency(int ageDays) {
-      return recencyWindows.firstAbove(ageDays);
-    }
-
     /** The number of top-buyer years. */
     int years() {
       return yearStarts.length - 1;
@@ -469,7 +470,8 @@ final class LinePass {
           spend += amount;
           weighted += w;
           banded += b;
-          recent += b * rules.recency(rules.asOfDay() - day);
+          // The first window (in the listed order) whose from the line's age is below.
+          recent += b * rules.recencyWindows().firstAbove(rules.asOfDay() - day);
         }
         int year = productId == null ? -1 : rules.topBuyerYear(day);
         if (year >= 0) {
@@ -595,7 +597,7 @@ final class LinePass {
         @Override
         public Row next() {
           if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
+            throw new NoSuchElementException();
           }
           Row r = pending == null ? last.next() : pending;
           pending = null;

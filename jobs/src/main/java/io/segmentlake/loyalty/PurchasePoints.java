@@ -7,6 +7,7 @@ import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.LoyaltySettings.Band;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 
@@ -92,8 +93,7 @@ final class PurchasePoints implements Serializable {
   static <K> Column lookup(Column key, Map<K, Double> weights, Column otherwise) {
     Column weight = otherwise;
     for (Map.Entry<K, Double> e : weights.entrySet()) {
-      Object k =
-          e.getKey() instanceof String str ? str.toLowerCase(java.util.Locale.ROOT) : e.getKey();
+      Object k = e.getKey() instanceof String str ? str.toLowerCase(Locale.ROOT) : e.getKey();
       weight = when(key.equalTo(lit(k)), lit(e.getValue())).otherwise(weight);
     }
     return weight;
