@@ -3,6 +3,7 @@ package io.segmentlake.cli;
 import io.segmentlake.JobFailure;
 import io.segmentlake.config.ConfigLoader;
 import io.segmentlake.config.Settings;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -103,8 +104,15 @@ public final class Main implements Callable<Integer> {
     } catch (ClassNotFoundException e) {
       Progress.log("error: bench needs the test jar: run it through jobs/bin/segmentlake bench");
       return JobFailure.USAGE;
-    } catch (ReflectiveOperationException e) {
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof JobFailure failure) {
+        Progress.log("error: " + failure.getMessage());
+        return failure.exitCode();
+      }
       Progress.log("error: bench failed: " + e.getCause());
+      return 1;
+    } catch (ReflectiveOperationException e) {
+      Progress.log("error: bench failed: " + e);
       return 1;
     }
   }

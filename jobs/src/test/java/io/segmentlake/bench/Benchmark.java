@@ -2,6 +2,7 @@ package io.segmentlake.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmentlake.JobFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,20 @@ public final class Benchmark {
 
   private Benchmark() {}
 
+  /** A positive whole number given to an option. */
+  private static long number(String option, String value) {
+    try {
+      long n = Long.parseLong(value);
+      if (n > 0 && n <= Integer.MAX_VALUE) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw JobFailure.usage(
+        option + " needs a positive whole number, not '" + value + "'; " + USAGE);
+  }
+
   /** Entry point (dispatched from the CLI's `bench` command). */
   public static void main(String[] args) throws Exception {
     long customers = 500_000;
@@ -43,15 +58,14 @@ public final class Benchmark {
         return;
       }
       if (i + 1 == args.length) {
-        throw new IllegalArgumentException("bench option " + args[i] + " needs a value; " + USAGE);
+        throw JobFailure.usage("bench option " + args[i] + " needs a value; " + USAGE);
       }
       switch (args[i]) {
-        case "--customers" -> customers = Long.parseLong(args[i + 1]);
+        case "--customers" -> customers = number(args[i], args[i + 1]);
         case "--dir" -> dir = Path.of(args[i + 1]);
-        case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+        case "--runs" -> runs = (int) number(args[i], args[i + 1]);
         case "--command" -> command = args[i + 1];
-        default ->
-            throw new IllegalArgumentException("unknown bench option " + args[i] + "; " + USAGE);
+        default -> throw JobFailure.usage("unknown bench option " + args[i] + "; " + USAGE);
       }
     }
     Path lake = dir.resolve("lake-" + customers).toAbsolutePath();
