@@ -9,7 +9,6 @@ import static io.segmentlake.quality.Contract.QUANTITY;
 import static io.segmentlake.quality.Contract.STATUS;
 import static io.segmentlake.quality.Contract.UNIT_PRICE;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.row_number;
@@ -82,13 +81,7 @@ public final class InvoiceRules {
     rules.add(RowRules.quarantine(col(QUANTITY).isNull(), lit("null " + QUANTITY)));
     rules.add(RowRules.quarantine(col(QUANTITY).equalTo(0), lit("zero " + QUANTITY)));
     rules.add(RowRules.quarantine(col(UNIT_PRICE).isNull(), lit("null " + UNIT_PRICE)));
-    // NaN and infinite prices (a CSV or Parquet file can hold them) would make every sum they enter
-    // NaN or infinite: spend, monetary value and points.
-    rules.add(
-        RowRules.quarantine(
-            isnan(col(UNIT_PRICE))
-                .or(col(UNIT_PRICE).isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)),
-            lit("non-finite " + UNIT_PRICE)));
+    rules.add(RowRules.nonFinite(UNIT_PRICE));
     rules.add(RowRules.quarantine(col(UNIT_PRICE).lt(0), lit("negative " + UNIT_PRICE)));
     return rules;
   }

@@ -15,12 +15,14 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Classifies the rows of the optional tables (products, customers, interactions) as used, excluded
- * or quarantined, as {@link InvoiceRules} does for invoices: values that do not parse and missing
- * keys are quarantined, interactions after the as-of date are excluded, and a repeated key
- * (product, customer, event id) keeps its first row and quarantines the others.
+ * or quarantined, as {@link InvoiceRules} does for invoices: values that do not parse, missing keys
+ * and NaN or infinite numbers (products' unit_cost and margin_rate) are quarantined, interactions
+ * after the as-of date are excluded, and a repeated key (product, customer, event id) keeps its
+ * first row and quarantines the others.
  */
 public final class ReferenceRules {
   private static final String EVENT_TS = "event_ts";
@@ -35,6 +37,9 @@ public final class ReferenceRules {
     for (Contract.Column column : Contract.columns(table)) {
       if (column.required()) {
         rules.add(RowRules.nullKey(column));
+      }
+      if (column.type().equals(DataTypes.DoubleType)) {
+        rules.add(RowRules.nonFinite(column.name()));
       }
     }
     if (table.equals("interactions")) {

@@ -1,6 +1,7 @@
 package io.segmentlake.quality;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
@@ -46,6 +47,17 @@ final class RowRules {
                 col(InvoiceRules.ROW_STATUS).notEqual(InvoiceRules.USED),
                 to_json(col(Conformer.RAW))))
         .drop(Conformer.UNPARSABLE);
+  }
+
+  /**
+   * The rule quarantining rows whose number in the column is NaN or infinite (a CSV or Parquet file
+   * can hold them; in Spark SQL NaN is above every number, so no range rule catches it): every sum
+   * or band it entered would be NaN, infinite or the top one.
+   */
+  static Column[] nonFinite(String column) {
+    return quarantine(
+        isnan(col(column)).or(col(column).isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)),
+        lit("non-finite " + column));
   }
 
   /** The rule quarantining rows whose source values did not parse. */

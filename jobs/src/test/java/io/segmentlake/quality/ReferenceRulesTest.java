@@ -113,4 +113,27 @@ class ReferenceRulesTest {
             "P1 used",
             "P2 quarantined: unparsable quality_level {\"product_id\":\"P2\",\"quality_level\":\"three\"}");
   }
+
+  @Test
+  void productsWithANaNOrInfiniteCostOrMarginAreQuarantined() {
+    StructType products =
+        new StructType()
+            .add("product_id", DataTypes.StringType)
+            .add("unit_cost", DataTypes.StringType)
+            .add("margin_rate", DataTypes.StringType);
+    assertThat(
+            outcomes(
+                "products",
+                products,
+                RowFactory.create("P1", "2.50", null),
+                RowFactory.create("P2", null, "0.35"),
+                RowFactory.create("P3", "NaN", null),
+                RowFactory.create("P4", null, "Infinity"),
+                RowFactory.create("P5", "-Infinity", "0.1")))
+        .hasSize(5)
+        .contains("P1 used", "P2 used")
+        .anyMatch(s -> s.startsWith("P3 quarantined: non-finite unit_cost"))
+        .anyMatch(s -> s.startsWith("P4 quarantined: non-finite margin_rate"))
+        .anyMatch(s -> s.startsWith("P5 quarantined: non-finite unit_cost"));
+  }
 }
