@@ -40,14 +40,18 @@ class ReferenceRulesTest {
         .toList();
   }
 
+  /** A CSV export's schema: the columns, all strings. */
+  private static StructType strings(String... columns) {
+    StructType schema = new StructType();
+    for (String c : columns) {
+      schema = schema.add(c, DataTypes.StringType);
+    }
+    return schema;
+  }
+
   @Test
   void interactionsAfterTheAsOfDateAreExcludedAndRepeatsOfAnEventQuarantined() {
-    StructType schema =
-        new StructType()
-            .add("event_id", DataTypes.StringType)
-            .add("customer_id", DataTypes.StringType)
-            .add("event_ts", DataTypes.StringType)
-            .add("event_type", DataTypes.StringType);
+    StructType schema = strings("event_id", "customer_id", "event_ts", "event_type");
     assertThat(
             outcomes(
                 "interactions",
@@ -81,11 +85,7 @@ class ReferenceRulesTest {
 
   @Test
   void customersAndProductsKeepTheFirstRowOfAKey() {
-    StructType customers =
-        new StructType()
-            .add("customer_id", DataTypes.StringType)
-            .add("customer_type", DataTypes.StringType)
-            .add("signup_ts", DataTypes.StringType);
+    StructType customers = strings("customer_id", "customer_type", "signup_ts");
     assertThat(
             outcomes(
                 "customers",
@@ -98,11 +98,7 @@ class ReferenceRulesTest {
         .contains("A used", "B used")
         .anyMatch(s -> s.startsWith("A quarantined: duplicate customer_id"))
         .anyMatch(s -> s.startsWith("  quarantined: null customer_id"));
-    StructType products =
-        new StructType()
-            .add("product_id", DataTypes.StringType)
-            .add("quality_level", DataTypes.StringType)
-            .add("flags", DataTypes.StringType);
+    StructType products = strings("product_id", "quality_level", "flags");
     assertThat(
             outcomes(
                 "products",
@@ -116,11 +112,7 @@ class ReferenceRulesTest {
 
   @Test
   void productsWithANaNOrInfiniteCostOrMarginAreQuarantined() {
-    StructType products =
-        new StructType()
-            .add("product_id", DataTypes.StringType)
-            .add("unit_cost", DataTypes.StringType)
-            .add("margin_rate", DataTypes.StringType);
+    StructType products = strings("product_id", "unit_cost", "margin_rate");
     assertThat(
             outcomes(
                 "products",
