@@ -15,8 +15,10 @@ import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.LoyaltySettings.Band;
 import java.io.Serializable;
 import java.time.LocalDate;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -29,29 +31,29 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapGroupsFunction;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoder;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * One pass over each customer's used lines for everything the stage takes from them: the purchase
  * totals ({@link PurchasePoints}), the customer's units per product and year for the top buyers,
- * the flagged products bought, and the capped web-purchase points. Each line is read and decoded
- * once; the rules and the products table (reference data, one entry per product) are applied in
- * Java. The result has rows of four kinds ({@link #KIND}), each with its columns set: per customer
- * a totals row, flagged rows and web rows; units rows (per customer, product and year) only for
- * each task's leaders, after the task's other rows ({@link TaskLeaders}).
+ * the flagged products bought, and the capped web-purchase points. Each line is read once, as
+ * Spark's internal row: ids are compared and looked up as their UTF-8 bytes, with no Row and no
+ * String per line. The rules and the products table (reference data, one entry per product) are
+ * applied in Java. The result has rows of four kinds ({@link #KIND}), each with its columns set:
+ * per customer a totals row, flagged rows and web rows; units rows (per customer, product and year)
+ * only for each task's leaders, after the task's other rows.
  */
 final class LinePass {
   /** The kinds of rows: a customer's totals, units of a product in a year, flagged, web points. */
@@ -70,8 +72,6 @@ final class LinePass {
   static final String S3 = "_spend_recent";
   static final String YEAR = "_year";
   static final String UNITS_BOUGHT = "_units";
-  // The product's number in the task (see PerCustomer), for the task's leaders.
-  private static final String NUMBER = "_number";
   static final String FLAG = "_flag";
   static final String PRODUCTS = "_products";
 
@@ -79,45 +79,51 @@ final class LinePass {
   private static final String WEB_INVOICE = "_web_invoice";
   private static final String WEB_LINE = "_web";
 
-  private static final Encoder<Row> ROWS =
-      Encoders.row(
-          new StructType()
-              .add(KIND, DataTypes.IntegerType, false)
-              .add(CUSTOMER_ID, DataTypes.StringType)
-              .add(FIRST_DAY, DataTypes.IntegerType)
-              .add(LAST_DAY, DataTypes.IntegerType)
-              .add(S0, DataTypes.DoubleType)
-              .add(S1, DataTypes.DoubleType)
-              .add(S2, DataTypes.DoubleType)
-              .add(S3, DataTypes.DoubleType)
-              .add(PURCHASE_DAYS, DataTypes.IntegerType)
-              .add(MEDIAN_INTERVAL_DAYS, DataTypes.DoubleType)
-              .add(INTERVAL_CV, DataTypes.DoubleType)
-              .add(PRODUCT_ID, DataTypes.StringType)
-              .add(YEAR, DataTypes.IntegerType)
-              .add(UNITS_BOUGHT, DataTypes.LongType)
-              .add(NUMBER, DataTypes.IntegerType)
-              .add(FLAG, DataTypes.StringType)
-              .add(PRODUCTS, DataTypes.LongType)
-              .add(InteractionPoints.EVENT, DataTypes.StringType)
-              .add(InteractionPoints.EARNED, DataTypes.DoubleType));
+  // The columns of the lines read by a task, in this order.
+  static final int L_CUSTOMER = 0;
+  static final int L_DAY = 1;
+  static final int L_QUANTITY = 2;
+  static final int L_PRICE = 3;
+  static final int L_PRODUCT = 4;
+  static final int L_WEB_INVOICE = 5;
+  static final int L_WEB = 6;
 
-  private static final int FIELDS = ROWS.schema().size();
+  private static final StructType ROWS =
+      new StructType()
+          .add(KIND, DataTypes.IntegerType, false)
+          .add(CUSTOMER_ID, DataTypes.StringType)
+          .add(FIRST_DAY, DataTypes.IntegerType)
+          .add(LAST_DAY, DataTypes.IntegerType)
+          .add(S0, DataTypes.DoubleType)
+          .add(S1, DataTypes.DoubleType)
+          .add(S2, DataTypes.DoubleType)
+          .add(S3, DataTypes.DoubleType)
+          .add(PURCHASE_DAYS, DataTypes.IntegerType)
+          .add(MEDIAN_INTERVAL_DAYS, DataTypes.DoubleType)
+          .add(INTERVAL_CV, DataTypes.DoubleType)
+          .add(PRODUCT_ID, DataTypes.StringType)
+          .add(YEAR, DataTypes.IntegerType)
+          .add(UNITS_BOUGHT, DataTypes.LongType)
+          .add(FLAG, DataTypes.StringType)
+          .add(PRODUCTS, DataTypes.LongType)
+          .add(InteractionPoints.EVENT, DataTypes.StringType)
+          .add(InteractionPoints.EARNED, DataTypes.DoubleType);
+
+  private static final int FIELDS = ROWS.size();
   // Where each kind's own columns start.
-  private static final int UNITS_FROM = ROWS.schema().fieldIndex(PRODUCT_ID);
+  private static final int UNITS_FROM = ROWS.fieldIndex(PRODUCT_ID);
 
   /** A totals row's fields: kind, customer and the totals (the other kinds' columns follow). */
-  static final StructField[] TOTALS_FIELDS =
-      Arrays.copyOfRange(ROWS.schema().fields(), 0, UNITS_FROM);
+  static final StructField[] TOTALS_FIELDS = Arrays.copyOfRange(ROWS.fields(), 0, UNITS_FROM);
 
-  private static final int FLAGGED_FROM = ROWS.schema().fieldIndex(FLAG);
-  private static final int WEB_FROM = ROWS.schema().fieldIndex(InteractionPoints.EVENT);
+  private static final int FLAGGED_FROM = ROWS.fieldIndex(FLAG);
+  private static final int WEB_FROM = ROWS.fieldIndex(InteractionPoints.EVENT);
 
   private LinePass() {}
 
   /**
-   * The pass over the used lines (grouped by customer, which the ingested lines already are: no
-   * shuffle, no sort). Products and flags may be absent (weights 1, no flagged groups).
+   * The pass over the used lines, a task per partition. Products and flags may be absent (weights
+   * 1, no flagged groups).
    */
   static Dataset<Row> run(
       Dataset<Row> lines, Optional<Dataset<Row>> products, LocalDate asOf, LoyaltySettings s) {
@@ -131,20 +137,28 @@ final class LinePass {
         QUANTITY,
         UNIT_PRICE,
         CHANNEL);
-    Column webPurchase = col(QUANTITY).gt(0).and(lower(trim(col(CHANNEL))).equalTo("web"));
+    // Trimmed and lower-cased only when not written exactly "web" (most are).
+    Column web = col(CHANNEL).equalTo("web").or(lower(trim(col(CHANNEL))).equalTo("web"));
+    Column webPurchase = col(QUANTITY).gt(0).and(web);
     Dataset<Row> projected =
-        lines.select(
-            col(CUSTOMER_ID),
-            Days.epochDay(col(INVOICE_TS), lines.sparkSession()).as(DAY),
-            col(QUANTITY),
-            col(UNIT_PRICE),
-            col(PRODUCT_ID),
-            // The invoice of a web-store purchase line; null (no string to decode) for the others.
-            when(webPurchase, col(INVOICE_ID)).as(WEB_INVOICE),
-            when(webPurchase, lit(true)).otherwise(lit(false)).as(WEB_LINE));
+        lines
+            .select(
+                col(CUSTOMER_ID),
+                Days.epochDay(col(INVOICE_TS), lines.sparkSession()).as(DAY),
+                col(QUANTITY),
+                col(UNIT_PRICE),
+                col(PRODUCT_ID),
+                // The invoice of a web-store purchase line; null for the others.
+                when(webPurchase, col(INVOICE_ID)).as(WEB_INVOICE),
+                when(webPurchase, lit(true)).otherwise(lit(false)).as(WEB_LINE))
+            // Each customer's lines in one partition, one after the other. The ingested lines
+            // already are (hash-partitioned and sorted by customer): Spark plans neither a
+            // shuffle nor a sort for them.
+            .repartition(col(CUSTOMER_ID))
+            .sortWithinPartitions(col(CUSTOMER_ID));
     Rules rules = Rules.of(asOf, s);
-    PerCustomer perCustomer =
-        new PerCustomer(
+    Task task =
+        new Task(
             rules,
             // Broadcast: each executor reads the catalog once, instead of every task of every
             // stage that scans the cached result deserializing it with the plan's functions.
@@ -153,12 +167,10 @@ final class LinePass {
                     products
                         .map(p -> Catalog.of(p, s, rules.marginWeights()))
                         .orElseGet(Catalog::new)));
-    return projected
-        .groupBy(col(CUSTOMER_ID))
-        .as(Encoders.STRING(), Encoders.row(projected.schema()))
-        .flatMapGroups(perCustomer, ROWS)
-        // Passed on as objects in the same task (no serialization between the two).
-        .mapPartitions(new TaskLeaders(perCustomer.rules), ROWS);
+    // Spark's internal rows of the projection (the columns L_*), as Dataset.rdd() reads them
+    // before it turns each one into a Row.
+    JavaRDD<Row> rows = projected.queryExecution().toRdd().toJavaRDD().mapPartitions(task);
+    return lines.sparkSession().createDataFrame(rows, ROWS);
   }
 
   /** The rows of one kind of the pass's result. */
@@ -166,7 +178,10 @@ final class LinePass {
     return pass.where(col(KIND).equalTo(kind));
   }
 
-  /** The products by id (reference data: one entry per product, whatever the size of the base). */
+  /**
+   * The products by id (reference data: one entry per product, whatever the size of the base),
+   * numbered 0 to size - 1.
+   */
   record Catalog(StringIndex ids, List<Product> products) implements Serializable {
     Catalog() {
       this(new StringIndex(), List.of());
@@ -177,13 +192,9 @@ final class LinePass {
       return products.size();
     }
 
-    /** The product's index (0 to size - 1), or -1 for an id not in the catalog. */
-    int indexOf(String id) {
+    /** The product's number, or -1 for an id not in the catalog. */
+    int indexOf(UTF8String id) {
       return ids.indexOf(id);
-    }
-
-    Product product(int index) {
-      return products.get(index);
     }
 
     /** The catalog of the products table, with the product weights from the margin bands. */
@@ -223,7 +234,8 @@ final class LinePass {
                 cat,
                 qual,
                 flags.toArray(String[]::new));
-        int id = ids.add(r.getString(0));
+        // A repeated id: its last row counts.
+        int id = ids.add(UTF8String.fromString(r.getString(0)));
         if (id == all.size()) {
           all.add(product);
         } else {
@@ -362,137 +374,214 @@ final class LinePass {
   }
 
   /**
-   * Each customer's rows. Units rows are only emitted when they reach the best units seen so far
-   * for their product and year in this task (ties included): a row below that cannot be the top
-   * buyer, so few rows reach {@link TaskLeaders} (every best value is some customer's real units,
-   * so a top buyer, ties included, is never dropped). The best units are kept per task: Spark
-   * deserializes a task's function for that task alone, and they are reset when the function sees
-   * another task.
+   * The pass over one task's lines (each customer's lines one after the other). Each customer's
+   * totals, flagged and web rows come as soon as its lines are read; the units rows come last, only
+   * for the task's leaders: for each product and year, the customers with the most net units in the
+   * task (ties kept). Only they can be the top buyers ({@link SpecialGroups#topBuyers} compares the
+   * tasks' leaders).
    */
-  static final class PerCustomer implements FlatMapGroupsFunction<String, Row, Row> {
+  static final class Task implements FlatMapFunction<Iterator<InternalRow>, Row> {
     private final Rules rules;
     private final Broadcast<Catalog> catalog;
-    // Per product number: the best net units seen in this task per counted year (null: none yet).
-    // A product's number is its catalog index; ids not in the catalog are numbered after it.
-    private transient List<long[]> best;
-    private transient StringIndex unknown;
-    private transient long bestTask;
-    // Reused for each customer of the task: per product number, the last customer (by its count
-    // in the task) that bought it and where in that customer's list it is; the window's days.
-    private transient int[] boughtBy;
-    private transient int[] slot;
-    private transient int customers;
-    private transient int[] days;
 
-    PerCustomer(Rules rules, Broadcast<Catalog> catalog) {
+    Task(Rules rules, Broadcast<Catalog> catalog) {
       this.rules = rules;
       this.catalog = catalog;
     }
 
     @Override
-    public Iterator<Row> call(String customer, Iterator<Row> lines) {
-      Catalog products = catalog.value();
-      long task = TaskContext.get() == null ? -1 : TaskContext.get().taskAttemptId();
-      if (best == null || task != bestTask) {
-        best = new ArrayList<>();
-        unknown = new StringIndex();
-        bestTask = task;
-        boughtBy = new int[products.size() + 16];
-        slot = new int[boughtBy.length];
-        customers = 0;
-        days = new int[64];
-      }
-      customers++;
-      boolean bought = false;
-      int first = 0;
-      int last = 0;
-      double spend = 0;
-      double weighted = 0;
-      double banded = 0;
-      double recent = 0;
-      int dayCount = 0;
-      // The products bought in the counted years, with their net units per year.
-      List<Bought> units = new ArrayList<>();
-      int lastWindowDay = Integer.MIN_VALUE;
-      Map<String, Set<String>> flagged = new TreeMap<>();
-      Map<String, Integer> webInvoices = new HashMap<>();
-      // The web invoice of the lines just read and its first day (a customer's lines come invoice
-      // by invoice: most lines of a web invoice repeat the one before them).
-      boolean web = false;
-      String webInvoice = null;
-      int webDay = 0;
-      while (lines.hasNext()) {
-        Row line = lines.next();
-        if (line.isNullAt(1) || line.isNullAt(2)) {
-          continue;
-        }
-        int day = line.getInt(1);
-        int quantity = line.getInt(2);
-        boolean inWindow = rules.inWindow(day);
-        String productId = line.isNullAt(4) ? null : line.getString(4);
-        int index = productId == null ? -1 : products.indexOf(productId);
-        Product product = index < 0 ? null : products.product(index);
-        if (quantity > 0) {
-          first = bought ? Math.min(first, day) : day;
-          last = bought ? Math.max(last, day) : day;
-          bought = true;
-          if (line.getBoolean(6)) {
-            String invoice = line.getString(5);
-            if (!web || !Objects.equals(invoice, webInvoice)) {
-              if (web) {
-                webInvoices.merge(webInvoice, webDay, Math::min);
+    public Iterator<Row> call(Iterator<InternalRow> lines) {
+      Customer customer = new Customer(rules, catalog.value());
+      Deque<Row> ready = new ArrayDeque<>();
+      return new Iterator<>() {
+        private boolean done;
+
+        @Override
+        public boolean hasNext() {
+          while (ready.isEmpty() && !done) {
+            if (lines.hasNext()) {
+              InternalRow line = lines.next();
+              UTF8String id = line.isNullAt(L_CUSTOMER) ? null : line.getUTF8String(L_CUSTOMER);
+              if (!customer.is(id)) {
+                customer.finish(ready);
+                customer.start(id);
               }
-              web = true;
-              webInvoice = invoice;
-              webDay = day;
-            }
-            webDay = Math.min(webDay, day);
-          }
-          if (inWindow && day != lastWindowDay) {
-            // A customer's lines come invoice by invoice: most repeat the day before them.
-            if (dayCount == days.length) {
-              days = Arrays.copyOf(days, days.length * 2);
-            }
-            days[dayCount++] = day;
-            lastWindowDay = day;
-          }
-          if (inWindow && product != null) {
-            for (String flag : product.flags()) {
-              flagged.computeIfAbsent(flag, f -> new HashSet<>()).add(productId);
+              customer.add(line);
+            } else {
+              customer.finish(ready);
+              customer.leaders(ready);
+              done = true;
             }
           }
+          return !ready.isEmpty();
         }
-        if (inWindow && !line.isNullAt(3)) {
-          double price = line.getDouble(3);
-          double amount = quantity * price;
-          double w = amount * (product == null ? 1.0 : product.weight(price, rules));
-          double b = w * rules.quantityBands().value(Math.abs(quantity));
-          spend += amount;
-          weighted += w;
-          banded += b;
-          // The first window (in the listed order) whose from the line's age is below.
-          recent += b * rules.recencyWindows().firstAbove(rules.asOfDay() - day);
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          return ready.poll();
         }
-        int year = productId == null ? -1 : rules.topBuyerYear(day);
-        if (year >= 0) {
-          int number = index >= 0 ? index : products.size() + unknown.add(productId);
-          if (number >= boughtBy.length) {
-            boughtBy = Arrays.copyOf(boughtBy, number * 2);
-            slot = Arrays.copyOf(slot, number * 2);
+      };
+    }
+  }
+
+  /**
+   * The sums over the current customer's lines, and the task's leaders of each product and year. A
+   * product's number is its catalog number; ids not in the catalog are numbered after it.
+   */
+  private static final class Customer {
+    private final Rules rules;
+    private final Catalog products;
+    private final StringIndex unknown = new StringIndex();
+    // Per product number x years + year index: the task's leaders (null: none yet).
+    private Leaders[] leaders = new Leaders[0];
+    // Per product number: the last customer (by its count in the task) that bought it in a counted
+    // year, and where in that customer's units it is.
+    private int[] boughtBy;
+    private int[] slot;
+    private int customers;
+    // The window's purchase days (with repeats), reused for each customer.
+    private int[] days = new int[64];
+
+    private boolean open;
+    private UTF8String id;
+    private boolean bought;
+    private int first;
+    private int last;
+    private double spend;
+    private double weighted;
+    private double banded;
+    private double recent;
+    private int dayCount;
+    private int lastWindowDay;
+    // The products bought in the counted years, with their net units per year.
+    private final List<Bought> units = new ArrayList<>();
+    private final Map<String, Set<Integer>> flagged = new TreeMap<>();
+    // Per web invoice, its first day; the web invoice of the lines just read and its first day (a
+    // customer's lines come invoice by invoice: most lines of a web invoice repeat the one before).
+    private final Map<UTF8String, Integer> webInvoices = new HashMap<>();
+    private boolean web;
+    private UTF8String webInvoice;
+    private int webDay;
+
+    Customer(Rules rules, Catalog products) {
+      this.rules = rules;
+      this.products = products;
+      boughtBy = new int[products.size() + 16];
+      slot = new int[boughtBy.length];
+    }
+
+    /** Whether these are the current customer's lines. */
+    boolean is(UTF8String customer) {
+      return open && Objects.equals(id, customer);
+    }
+
+    void start(UTF8String customer) {
+      open = true;
+      id = customer == null ? null : customer.copy();
+      customers++;
+      bought = false;
+      first = 0;
+      last = 0;
+      spend = 0;
+      weighted = 0;
+      banded = 0;
+      recent = 0;
+      dayCount = 0;
+      lastWindowDay = Integer.MIN_VALUE;
+      units.clear();
+      flagged.clear();
+      webInvoices.clear();
+      web = false;
+    }
+
+    void add(InternalRow line) {
+      if (line.isNullAt(L_DAY) || line.isNullAt(L_QUANTITY)) {
+        return;
+      }
+      int day = line.getInt(L_DAY);
+      int quantity = line.getInt(L_QUANTITY);
+      boolean inWindow = rules.inWindow(day);
+      UTF8String productId = line.isNullAt(L_PRODUCT) ? null : line.getUTF8String(L_PRODUCT);
+      int index = productId == null ? -1 : products.indexOf(productId);
+      Product product = index < 0 ? null : products.products().get(index);
+      if (quantity > 0) {
+        first = bought ? Math.min(first, day) : day;
+        last = bought ? Math.max(last, day) : day;
+        bought = true;
+        if (line.getBoolean(L_WEB)) {
+          web(line.isNullAt(L_WEB_INVOICE) ? null : line.getUTF8String(L_WEB_INVOICE), day);
+        }
+        if (inWindow && day != lastWindowDay) {
+          // A customer's lines come invoice by invoice: most repeat the day before them.
+          if (dayCount == days.length) {
+            days = Arrays.copyOf(days, days.length * 2);
           }
-          if (boughtBy[number] != customers) {
-            boughtBy[number] = customers;
-            slot[number] = units.size();
-            units.add(new Bought(productId, number, new long[rules.years()]));
+          days[dayCount++] = day;
+          lastWindowDay = day;
+        }
+        if (inWindow && product != null) {
+          for (String flag : product.flags()) {
+            flagged.computeIfAbsent(flag, f -> new HashSet<>()).add(index);
           }
-          units.get(slot[number]).units()[year] += quantity;
         }
       }
+      if (inWindow && !line.isNullAt(L_PRICE)) {
+        double price = line.getDouble(L_PRICE);
+        double amount = quantity * price;
+        double w = amount * (product == null ? 1.0 : product.weight(price, rules));
+        double b = w * rules.quantityBands().value(Math.abs(quantity));
+        spend += amount;
+        weighted += w;
+        banded += b;
+        // The first window (in the listed order) whose from the line's age is below.
+        recent += b * rules.recencyWindows().firstAbove(rules.asOfDay() - day);
+      }
+      int year = productId == null ? -1 : rules.topBuyerYear(day);
+      if (year >= 0) {
+        units(index >= 0 ? index : products.size() + unknown.add(productId), year, quantity);
+      }
+    }
+
+    /** A web-store purchase line of the invoice on the day. */
+    private void web(UTF8String invoice, int day) {
+      if (!web || !Objects.equals(invoice, webInvoice)) {
+        if (web) {
+          webInvoices.merge(webInvoice, webDay, Math::min);
+        }
+        web = true;
+        webInvoice = invoice == null ? null : invoice.copy();
+        webDay = day;
+      }
+      webDay = Math.min(webDay, day);
+    }
+
+    private void units(int number, int year, int quantity) {
+      if (number >= boughtBy.length) {
+        boughtBy = Arrays.copyOf(boughtBy, number * 2);
+        slot = Arrays.copyOf(slot, number * 2);
+      }
+      if (boughtBy[number] != customers) {
+        boughtBy[number] = customers;
+        slot[number] = units.size();
+        units.add(new Bought(number, new long[rules.years()]));
+      }
+      units.get(slot[number]).units()[year] += quantity;
+    }
+
+    /** Adds the current customer's rows (none without a customer) and updates the leaders. */
+    void finish(Deque<Row> out) {
+      if (!open) {
+        return;
+      }
+      open = false;
       if (web) {
         webInvoices.merge(webInvoice, webDay, Math::min);
       }
-      List<Row> rows = new ArrayList<>();
-      rows.add(
+      String customer = id == null ? null : id.toString();
+      out.add(
           totals(
               customer,
               bought ? first : null,
@@ -503,107 +592,73 @@ final class LinePass {
               recent,
               DayGaps.distinct(days, dayCount)));
       for (Bought b : units) {
-        while (best.size() <= b.number()) {
-          best.add(null);
-        }
-        long[] top = best.get(b.number());
-        if (top == null) {
-          top = new long[rules.years()];
-          best.set(b.number(), top);
-        }
         long[] n = b.units();
         for (int y = 0; y < n.length; y++) {
-          if (n[y] > 0 && n[y] >= top[y]) {
-            top[y] = n[y];
-            rows.add(
-                row(
-                    UNITS,
-                    customer,
-                    UNITS_FROM,
-                    b.product(),
-                    rules.firstYear() + y,
-                    n[y],
-                    b.number()));
+          if (n[y] > 0) {
+            lead(b.number() * rules.years() + y, customer, n[y]);
           }
         }
       }
       flagged.forEach(
-          (flag, ids) -> rows.add(row(FLAGGED, customer, FLAGGED_FROM, flag, (long) ids.size())));
+          (flag, ids) -> out.add(row(FLAGGED, customer, FLAGGED_FROM, flag, (long) ids.size())));
       if (rules.webRule() >= 0 && !webInvoices.isEmpty()) {
         InteractionPoints.Counter counter = new InteractionPoints.Counter(rules.caps());
         webInvoices.values().stream()
             .filter(rules::inWindow)
             .forEach(day -> counter.add(rules.webRule(), day));
-        counter.forEach((event, earned) -> rows.add(row(WEB, customer, WEB_FROM, event, earned)));
+        counter.forEach((event, earned) -> out.add(row(WEB, customer, WEB_FROM, event, earned)));
       }
-      return rows.iterator();
+    }
+
+    /** Counts a customer's net units of a product in a year (key: number x years + year). */
+    private void lead(int key, String customer, long n) {
+      if (key >= leaders.length) {
+        leaders = Arrays.copyOf(leaders, Math.max(key + 1, leaders.length * 2));
+      }
+      Leaders top = leaders[key];
+      if (top == null || n > top.units) {
+        leaders[key] = new Leaders(n, customer);
+      } else if (n == top.units) {
+        top.customers.add(customer);
+      }
+    }
+
+    /** Adds the task's units rows: its leaders of each product and year. */
+    void leaders(Deque<Row> out) {
+      for (int key = 0; key < leaders.length; key++) {
+        Leaders top = leaders[key];
+        if (top != null) {
+          int number = key / rules.years();
+          String product =
+              number < products.size()
+                  ? products.ids().key(number)
+                  : unknown.key(number - products.size());
+          for (String customer : top.customers) {
+            out.add(
+                row(
+                    UNITS,
+                    customer,
+                    UNITS_FROM,
+                    product,
+                    rules.firstYear() + key % rules.years(),
+                    top.units));
+          }
+        }
+      }
     }
   }
 
-  /** A customer's net units of a product (and the product's number) per counted year. */
-  private record Bought(String product, int number, long[] units) {}
+  /** A customer's net units of a product (by its number) per counted year. */
+  private record Bought(int number, long[] units) {}
 
-  /**
-   * Passes every row on but the units rows, of which it keeps only the task's leaders: for each
-   * product and year, the rows with the most units in the task (ties kept), emitted after the
-   * others once the task's rows are all read.
-   */
-  static final class TaskLeaders implements MapPartitionsFunction<Row, Row> {
-    private static final int YEAR_OF = UNITS_FROM + 1;
-    private static final int BOUGHT = UNITS_FROM + 2;
-    private static final int NUMBER_OF = UNITS_FROM + 3;
-    private final Rules rules;
+  /** The customers with the most net units of a product in a year so far (ties kept). */
+  private static final class Leaders {
+    private final long units;
+    private final List<String> customers = new ArrayList<>(1);
 
-    TaskLeaders(Rules rules) {
-      this.rules = rules;
-    }
-
-    @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      // Per product number and counted year (number x years + year index): the rows with the most
-      // units.
-      List<List<Row>> leaders = new ArrayList<>();
-      return new Iterator<>() {
-        private Row pending;
-        private Iterator<Row> last;
-
-        @Override
-        public boolean hasNext() {
-          while (pending == null && last == null) {
-            if (!rows.hasNext()) {
-              last = leaders.stream().filter(Objects::nonNull).flatMap(List::stream).iterator();
-              break;
-            }
-            Row r = rows.next();
-            if (r.getInt(0) != UNITS) {
-              pending = r;
-              break;
-            }
-            int key = r.getInt(NUMBER_OF) * rules.years() + r.getInt(YEAR_OF) - rules.firstYear();
-            while (leaders.size() <= key) {
-              leaders.add(null);
-            }
-            List<Row> top = leaders.get(key);
-            long units = r.getLong(BOUGHT);
-            if (top == null || units > top.get(0).getLong(BOUGHT)) {
-              leaders.set(key, new ArrayList<>(List.of(r)));
-            } else if (units == top.get(0).getLong(BOUGHT)) {
-              top.add(r);
-            }
-          }
-          return pending != null || last.hasNext();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          Row r = pending == null ? last.next() : pending;
-          pending = null;
-          return r;
-        }
-      };
+    Leaders(long units, String customer) {
+      this.units = units;
+      customers.add(customer);
     }
   }
 

@@ -22,8 +22,11 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -473,33 +476,12 @@ class LoyaltyStageTest {
   }
 
   @Test
-  void theLinePassKeepsEveryUnitsRowThatReachesTheBestSoFarInItsTask() {
-    LinePass.PerCustomer pass =
-        new LinePass.PerCustomer(LinePass.Rules.of(AS_OF, settings()), noProducts());
+  void aTaskPassesEachCustomersRowsOnThenOnlyItsLeadersOfEachProductAndYear() throws Exception {
     int day = (int) LocalDate.parse("2024-06-01").toEpochDay();
-    // Customers in the order C (4 units), A (5), B (5, a tie), D (3): D cannot be the top buyer.
-    List<String> emitted = new ArrayList<>();
-    for (String[] c : new String[][] {{"C", "4"}, {"A", "5"}, {"B", "5"}, {"D", "3"}}) {
-      Row line = RowFactory.create(c[0], day, Integer.parseInt(c[1]), 1.0, "P1", null, false);
-      pass.call(c[0], List.of(line).iterator())
-          .forEachRemaining(
-              r -> {
-                if (r.getInt(0) == LinePass.UNITS) {
-                  emitted.add(r.getString(1) + " " + r.get(13));
-                }
-              });
-    }
-    assertThat(emitted).containsExactly("C 4", "A 5", "B 5");
-  }
-
-  @Test
-  void aTaskKeepsOnlyItsLeadersOfEachProductAndYearAfterItsOtherRows() {
-    int day = (int) LocalDate.parse("2024-06-01").toEpochDay();
-    LinePass.Rules rules = LinePass.Rules.of(AS_OF, settings());
-    LinePass.PerCustomer pass = new LinePass.PerCustomer(rules, noProducts());
     int yearBefore = (int) LocalDate.parse("2023-06-01").toEpochDay();
-    // In 2024: C (4 units of P1), A (5), B (5, a tie), D (3 of P1, 2 of P2); in 2023: D (1 of P1).
-    Map<String, List<Row>> lines = new java.util.LinkedHashMap<>();
+    // In 2024: C (4 units of P1), A (5), B (5, a tie), D (3 of P1, 2 of P2); in 2023: D (1 of P1),
+    // E (3 of P1, returned).
+    List<InternalRow> lines = new ArrayList<>();
     for (Object[] c :
         new Object[][] {
           {"C", "P1", 4, day},
@@ -507,27 +489,35 @@ class LoyaltyStageTest {
           {"B", "P1", 5, day},
           {"D", "P1", 3, day},
           {"D", "P2", 2, day},
-          {"D", "P1", 1, yearBefore}
+          {"D", "P1", 1, yearBefore},
+          {"E", "P1", 3, yearBefore},
+          {"E", "P1", -3, yearBefore}
         }) {
-      lines
-          .computeIfAbsent((String) c[0], k -> new ArrayList<>())
-          .add(RowFactory.create(c[0], c[3], c[2], 1.0, c[1], null, false));
+      lines.add(
+          new GenericInternalRow(
+              new Object[] {
+                UTF8String.fromString((String) c[0]),
+                c[3],
+                c[2],
+                1.0,
+                UTF8String.fromString((String) c[1]),
+                null,
+                false
+              }));
     }
-    List<Row> passed = new ArrayList<>();
-    lines.forEach((c, l) -> pass.call(c, l.iterator()).forEachRemaining(passed::add));
     List<String> out = new ArrayList<>();
-    new LinePass.TaskLeaders(rules)
-        .call(passed.iterator())
+    new LinePass.Task(LinePass.Rules.of(AS_OF, settings()), noProducts())
+        .call(lines.iterator())
         .forEachRemaining(
             r ->
                 out.add(
                     r.getInt(0) == LinePass.UNITS
                         ? r.getString(1) + " " + r.get(11) + " " + r.get(12) + " " + r.get(13)
                         : r.getString(1)));
-    // The totals rows first (in their order), then the leaders: A and B tie on P1 in 2024, D leads
-    // P2 in 2024 and P1 in 2023.
-    assertThat(out.subList(0, 4)).containsExactly("C", "A", "B", "D");
-    assertThat(out.subList(4, out.size()))
+    // The totals rows first (in the customers' order), then the leaders: A and B tie on P1 in
+    // 2024, D leads P2 in 2024 and P1 in 2023 (E's net units are 0).
+    assertThat(out.subList(0, 5)).containsExactly("C", "A", "B", "D", "E");
+    assertThat(out.subList(5, out.size()))
         .containsExactlyInAnyOrder("A P1 2024 5", "B P1 2024 5", "D P2 2024 2", "D P1 2023 1");
   }
 
