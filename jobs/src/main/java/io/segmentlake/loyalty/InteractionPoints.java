@@ -12,21 +12,19 @@ import io.segmentlake.Schemas;
 import io.segmentlake.config.InteractionRule;
 import java.io.Serializable;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
-import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoder;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Points per interaction: events from the interactions table, web-store purchases (counted in
@@ -102,7 +100,7 @@ final class InteractionPoints {
 
   /**
    * Capped points per customer and event kind from coded events (customer_id, rule index, day
-   * number) of one source. Each customer's events in the window are counted by a {@link Counter} in
+   * number) of one source: each customer's events in the window are counted by a {@link Counter} in
    * one pass (no shuffle for a source already partitioned by customer: the interactions).
    */
   static Dataset<Row> perEvent(
@@ -113,19 +111,46 @@ final class InteractionPoints {
             .where(col(DAY).gt(asOfDay - windowDays).and(col(DAY).leq(asOfDay)))
             .select(col(CUSTOMER_ID), col(RULE), col(DAY));
     Caps caps = Caps.of(rules);
-    return inWindow
-        .groupBy(col(CUSTOMER_ID))
-        .as(Encoders.STRING(), Encoders.row(inWindow.schema()))
-        .flatMapGroups(
-            (FlatMapGroupsFunction<String, Row, Row>) (c, e) -> capped(c, e, caps), EARNED_ROWS);
+    return ByCustomer.pass(inWindow, () -> new Events(caps), EARNED_ROWS);
   }
 
-  private static final Encoder<Row> EARNED_ROWS =
-      Encoders.row(
-          new StructType()
-              .add(CUSTOMER_ID, DataTypes.StringType)
-              .add(EVENT, DataTypes.StringType)
-              .add(EARNED, DataTypes.DoubleType, false));
+  /**
+   * A task's count of each customer's coded events (customer, rule index, day; an event of no rule
+   * has a null index and counts for nothing): rows (customer_id, event, earned).
+   */
+  static final class Events implements ByCustomer.Sums {
+    private final Caps rules;
+    private String customer;
+    private Counter counter;
+
+    Events(Caps rules) {
+      this.rules = rules;
+    }
+
+    @Override
+    public void start(UTF8String id) {
+      customer = id == null ? null : id.toString();
+      counter = new Counter(rules);
+    }
+
+    @Override
+    public void add(InternalRow event) {
+      if (!event.isNullAt(1)) {
+        counter.add(event.getInt(1), event.getInt(2));
+      }
+    }
+
+    @Override
+    public void finish(Deque<Row> out) {
+      counter.forEach((event, earned) -> out.add(RowFactory.create(customer, event, earned)));
+    }
+  }
+
+  private static final StructType EARNED_ROWS =
+      new StructType()
+          .add(CUSTOMER_ID, DataTypes.StringType)
+          .add(EVENT, DataTypes.StringType)
+          .add(EARNED, DataTypes.DoubleType, false);
 
   /** The rules by index, as the executors need them. */
   record Caps(
@@ -231,23 +256,6 @@ final class InteractionPoints {
         }
       }
     }
-  }
-
-  /**
-   * One customer's points per event kind from its coded events (rule index, day; an event of no
-   * rule has a null index and counts for nothing).
-   */
-  static Iterator<Row> capped(String customer, Iterator<Row> events, Caps rules) {
-    Counter counter = new Counter(rules);
-    while (events.hasNext()) {
-      Row e = events.next();
-      if (!e.isNullAt(1)) {
-        counter.add(e.getInt(1), e.getInt(2));
-      }
-    }
-    List<Row> rows = new ArrayList<>();
-    counter.forEach((event, earned) -> rows.add(RowFactory.create(customer, event, earned)));
-    return rows.iterator();
   }
 
   /** A rule's index and a day or period number in one long. */

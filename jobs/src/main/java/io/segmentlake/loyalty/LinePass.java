@@ -15,25 +15,20 @@ import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.LoyaltySettings.Band;
 import java.io.Serializable;
 import java.time.LocalDate;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -141,36 +136,23 @@ final class LinePass {
     Column web = col(CHANNEL).equalTo("web").or(lower(trim(col(CHANNEL))).equalTo("web"));
     Column webPurchase = col(QUANTITY).gt(0).and(web);
     Dataset<Row> projected =
-        lines
-            .select(
-                col(CUSTOMER_ID),
-                Days.epochDay(col(INVOICE_TS), lines.sparkSession()).as(DAY),
-                col(QUANTITY),
-                col(UNIT_PRICE),
-                col(PRODUCT_ID),
-                // The invoice of a web-store purchase line; null for the others.
-                when(webPurchase, col(INVOICE_ID)).as(WEB_INVOICE),
-                when(webPurchase, lit(true)).otherwise(lit(false)).as(WEB_LINE))
-            // Each customer's lines in one partition, one after the other. The ingested lines
-            // already are (hash-partitioned and sorted by customer): Spark plans neither a
-            // shuffle nor a sort for them.
-            .repartition(col(CUSTOMER_ID))
-            .sortWithinPartitions(col(CUSTOMER_ID));
+        lines.select(
+            col(CUSTOMER_ID),
+            Days.epochDay(col(INVOICE_TS), lines.sparkSession()).as(DAY),
+            col(QUANTITY),
+            col(UNIT_PRICE),
+            col(PRODUCT_ID),
+            // The invoice of a web-store purchase line; null for the others.
+            when(webPurchase, col(INVOICE_ID)).as(WEB_INVOICE),
+            when(webPurchase, lit(true)).otherwise(lit(false)).as(WEB_LINE));
     Rules rules = Rules.of(asOf, s);
-    Task task =
-        new Task(
-            rules,
-            // Broadcast: each executor reads the catalog once, instead of every task of every
-            // stage that scans the cached result deserializing it with the plan's functions.
-            JavaSparkContext.fromSparkContext(lines.sparkSession().sparkContext())
-                .broadcast(
-                    products
-                        .map(p -> Catalog.of(p, s, rules.marginWeights()))
-                        .orElseGet(Catalog::new)));
-    // Spark's internal rows of the projection (the columns L_*), as Dataset.rdd() reads them
-    // before it turns each one into a Row.
-    JavaRDD<Row> rows = projected.queryExecution().toRdd().toJavaRDD().mapPartitions(task);
-    return lines.sparkSession().createDataFrame(rows, ROWS);
+    // Broadcast: each executor reads the catalog once, instead of every task of every stage that
+    // scans the cached result deserializing it with the plan's functions.
+    Broadcast<Catalog> catalog =
+        JavaSparkContext.fromSparkContext(lines.sparkSession().sparkContext())
+            .broadcast(
+                products.map(p -> Catalog.of(p, s, rules.marginWeights())).orElseGet(Catalog::new));
+    return ByCustomer.pass(projected, () -> new Customer(rules, catalog.value()), ROWS);
   }
 
   /** The rows of one kind of the pass's result. */
@@ -374,64 +356,13 @@ final class LinePass {
   }
 
   /**
-   * The pass over one task's lines (each customer's lines one after the other). Each customer's
-   * totals, flagged and web rows come as soon as its lines are read; the units rows come last, only
-   * for the task's leaders: for each product and year, the customers with the most net units in the
-   * task (ties kept). Only they can be the top buyers ({@link SpecialGroups#topBuyers} compares the
-   * tasks' leaders).
-   */
-  static final class Task implements FlatMapFunction<Iterator<InternalRow>, Row> {
-    private final Rules rules;
-    private final Broadcast<Catalog> catalog;
-
-    Task(Rules rules, Broadcast<Catalog> catalog) {
-      this.rules = rules;
-      this.catalog = catalog;
-    }
-
-    @Override
-    public Iterator<Row> call(Iterator<InternalRow> lines) {
-      Customer customer = new Customer(rules, catalog.value());
-      Deque<Row> ready = new ArrayDeque<>();
-      return new Iterator<>() {
-        private boolean done;
-
-        @Override
-        public boolean hasNext() {
-          while (ready.isEmpty() && !done) {
-            if (lines.hasNext()) {
-              InternalRow line = lines.next();
-              UTF8String id = line.isNullAt(L_CUSTOMER) ? null : line.getUTF8String(L_CUSTOMER);
-              if (!customer.is(id)) {
-                customer.finish(ready);
-                customer.start(id);
-              }
-              customer.add(line);
-            } else {
-              customer.finish(ready);
-              customer.leaders(ready);
-              done = true;
-            }
-          }
-          return !ready.isEmpty();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return ready.poll();
-        }
-      };
-    }
-  }
-
-  /**
-   * The sums over the current customer's lines, and the task's leaders of each product and year. A
+   * A task's pass over its lines (the columns L_*). Each customer's totals, flagged and web rows
+   * come as soon as its lines are read; the units rows come last, only for the task's leaders: for
+   * each product and year, the customers with the most net units in the task (ties kept). Only they
+   * can be the top buyers ({@link SpecialGroups#topBuyers} compares the tasks' leaders). A
    * product's number is its catalog number; ids not in the catalog are numbered after it.
    */
-  private static final class Customer {
+  static final class Customer implements ByCustomer.Sums {
     private final Rules rules;
     private final Catalog products;
     private final StringIndex unknown = new StringIndex();
@@ -445,8 +376,7 @@ final class LinePass {
     // The window's purchase days (with repeats), reused for each customer.
     private int[] days = new int[64];
 
-    private boolean open;
-    private UTF8String id;
+    private String id;
     private boolean bought;
     private int first;
     private int last;
@@ -473,14 +403,9 @@ final class LinePass {
       slot = new int[boughtBy.length];
     }
 
-    /** Whether these are the current customer's lines. */
-    boolean is(UTF8String customer) {
-      return open && Objects.equals(id, customer);
-    }
-
-    void start(UTF8String customer) {
-      open = true;
-      id = customer == null ? null : customer.copy();
+    @Override
+    public void start(UTF8String customer) {
+      id = customer == null ? null : customer.toString();
       customers++;
       bought = false;
       first = 0;
@@ -497,7 +422,8 @@ final class LinePass {
       web = false;
     }
 
-    void add(InternalRow line) {
+    @Override
+    public void add(InternalRow line) {
       if (line.isNullAt(L_DAY) || line.isNullAt(L_QUANTITY)) {
         return;
       }
@@ -571,16 +497,13 @@ final class LinePass {
       units.get(slot[number]).units()[year] += quantity;
     }
 
-    /** Adds the current customer's rows (none without a customer) and updates the leaders. */
-    void finish(Deque<Row> out) {
-      if (!open) {
-        return;
-      }
-      open = false;
+    /** Adds the customer's rows and counts its units for the leaders. */
+    @Override
+    public void finish(Deque<Row> out) {
       if (web) {
         webInvoices.merge(webInvoice, webDay, Math::min);
       }
-      String customer = id == null ? null : id.toString();
+      String customer = id;
       out.add(
           totals(
               customer,
@@ -624,7 +547,8 @@ final class LinePass {
     }
 
     /** Adds the task's units rows: its leaders of each product and year. */
-    void leaders(Deque<Row> out) {
+    @Override
+    public void end(Deque<Row> out) {
       for (int key = 0; key < leaders.length; key++) {
         Leaders top = leaders[key];
         if (top != null) {

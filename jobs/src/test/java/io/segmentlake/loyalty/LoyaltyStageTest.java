@@ -304,29 +304,33 @@ class LoyaltyStageTest {
                 new InteractionRule("comment", 0.5, 10, InteractionRule.CapPeriod.YEAR, false),
                 new InteractionRule("web_visit", 1, 1, InteractionRule.CapPeriod.WEEK, false)));
     // Coded events: customer, rule index (null: no rule), day number (day 90 is 1970-04-01).
-    List<Row> events =
-        List.of(
-            // Logins on 3 days of one month, one of them twice: 3 counted, capped at 2.
-            RowFactory.create("K", 0, 100),
-            RowFactory.create("K", 0, 100),
-            RowFactory.create("K", 0, 101),
-            RowFactory.create("K", 0, 102),
-            // A login in a month before 1970 (negative day numbers): 1 more.
-            RowFactory.create("K", 0, -40),
-            // Three comments, two of them on one day, in 1970 and 1969: 3 x 0.5.
-            RowFactory.create("K", 1, 100),
-            RowFactory.create("K", 1, 100),
-            RowFactory.create("K", 1, -5),
-            // Visits on Sun 1969-12-28, Mon 12-29, Sun 1970-01-04 and Mon 01-05, once a week
-            // (weeks from Monday, as Spark's date_trunc): 3 weeks.
-            RowFactory.create("K", 2, -4),
-            RowFactory.create("K", 2, -3),
-            RowFactory.create("K", 2, 3),
-            RowFactory.create("K", 2, 4),
-            // An event of no rule counts for nothing.
-            RowFactory.create("K", null, 100));
+    Integer[][] events = {
+      // Logins on 3 days of one month, one of them twice: 3 counted, capped at 2.
+      {0, 100},
+      {0, 100},
+      {0, 101},
+      {0, 102},
+      // A login in a month before 1970 (negative day numbers): 1 more.
+      {0, -40},
+      // Three comments, two of them on one day, in 1970 and 1969: 3 x 0.5.
+      {1, 100},
+      {1, 100},
+      {1, -5},
+      // Visits on Sun 1969-12-28, Mon 12-29, Sun 1970-01-04 and Mon 01-05, once a week (weeks
+      // from Monday, as Spark's date_trunc): 3 weeks.
+      {2, -4},
+      {2, -3},
+      {2, 3},
+      {2, 4},
+      // An event of no rule counts for nothing.
+      {null, 100}
+    };
+    List<InternalRow> rows = new ArrayList<>();
+    for (Integer[] e : events) {
+      rows.add(new GenericInternalRow(new Object[] {UTF8String.fromString("K"), e[0], e[1]}));
+    }
     Map<String, Double> earned = new java.util.HashMap<>();
-    InteractionPoints.capped("K", events.iterator(), caps)
+    ByCustomer.rows(rows.iterator(), new InteractionPoints.Events(caps))
         .forEachRemaining(r -> earned.put(r.getString(1), r.getDouble(2)));
     assertThat(earned)
         .containsOnly(
@@ -506,8 +510,9 @@ class LoyaltyStageTest {
               }));
     }
     List<String> out = new ArrayList<>();
-    new LinePass.Task(LinePass.Rules.of(AS_OF, settings()), noProducts())
-        .call(lines.iterator())
+    ByCustomer.rows(
+            lines.iterator(),
+            new LinePass.Customer(LinePass.Rules.of(AS_OF, settings()), new LinePass.Catalog()))
         .forEachRemaining(
             r ->
                 out.add(
@@ -531,12 +536,6 @@ class LoyaltyStageTest {
     LinePass.Product product = new LinePass.Product(true, 50, false, 0, 0.8, 0.9, new String[0]);
     assertThat(product.weight(100, rules)).isEqualTo(0.5760000000000002);
     assertThat(product.weight(0, rules)).isEqualTo(0.8 * 0.9);
-  }
-
-  private static org.apache.spark.broadcast.Broadcast<LinePass.Catalog> noProducts() {
-    return org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
-            SharedSpark.session().sparkContext())
-        .broadcast(new LinePass.Catalog());
   }
 
   private static org.assertj.core.data.Offset<Double> within(double d) {
