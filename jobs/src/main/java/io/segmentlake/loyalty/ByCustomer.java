@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,15 +19,18 @@ import org.apache.spark.unsafe.types.UTF8String;
 /**
  * A pass over each customer's rows, read as Spark's internal rows: a task hands its partition's
  * rows to a {@link Sums}, customer by customer, and passes on the rows it returns. This skips what
- * Dataset.groupByKey costs per row (a Row, a String per id and a comparison of keys as objects):
- * customer ids are compared as their UTF-8 bytes.
+ * groupBy(..).as(..).flatMapGroups costs per row (a Row, a String per id and a comparison of keys
+ * as objects): customer ids are compared as their UTF-8 bytes.
  */
 final class ByCustomer {
   private ByCustomer() {}
 
   /** What a task computes from each customer's rows (the customer id in column 0). */
   interface Sums {
-    /** The next customer's rows begin (null for rows without an id). */
+    /**
+     * The next customer's rows begin (null for rows without an id); the id is reused after the
+     * call.
+     */
     void start(UTF8String customer);
 
     /** One of the current customer's rows; the row and its strings are reused after the call. */
@@ -77,7 +81,7 @@ final class ByCustomer {
           if (rows.hasNext()) {
             InternalRow row = rows.next();
             UTF8String id = row.isNullAt(0) ? null : row.getUTF8String(0);
-            if (!open || !java.util.Objects.equals(customer, id)) {
+            if (!open || !Objects.equals(customer, id)) {
               if (open) {
                 sums.finish(ready);
               }

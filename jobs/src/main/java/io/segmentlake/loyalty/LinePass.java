@@ -74,8 +74,7 @@ final class LinePass {
   private static final String WEB_INVOICE = "_web_invoice";
   private static final String WEB_LINE = "_web";
 
-  // The columns of the lines read by a task, in this order.
-  static final int L_CUSTOMER = 0;
+  // The columns of the lines read by a task after customer_id (column 0), in this order.
   static final int L_DAY = 1;
   static final int L_QUANTITY = 2;
   static final int L_PRICE = 3;
