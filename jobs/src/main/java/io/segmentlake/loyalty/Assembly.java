@@ -4,6 +4,7 @@ import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.segmentlake.JoinKeys;
 import io.segmentlake.Money;
 import io.segmentlake.config.InteractionRule;
 import io.segmentlake.config.LoyaltySettings;
@@ -12,21 +13,19 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import org.apache.spark.api.java.function.FlatMapGroupsFunction;
-import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoder;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.StructField;
@@ -35,30 +34,31 @@ import org.apache.spark.unsafe.types.UTF8String;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The stage's last step, once per customer. Every per-customer input comes in as rows of one shape
- * ({@link #IN}, one kind per source): the purchase totals of the {@link LinePass}, points earned
- * per event kind, the customers row, the previous run's tier, the RFM segment, the special groups
- * found so far and an employer share. In one pass per customer (one shuffle instead of a join per
- * source) it computes the purchase families, the customer-type multiplier, the rounded families and
- * their total, the tier and the rule groups, and returns the customer's loyalty_points row and
- * special-group rows ({@link #OUT}). A customer is scored when it has purchase totals, points
- * earned, an employer share or a previous tier.
+ * The stage's last step, once per customer. A customer's inputs come from two sources, brought
+ * together by {@link ByCustomer} without a shuffle of the first: the rows of the {@link LinePass}
+ * (purchase totals, flagged products and points earned per event kind), and the other per-customer
+ * rows in one shape ({@link #OTHERS}, one kind per source): the customers row, the previous run's
+ * tier, the RFM segment, the special groups found across customers (top buyers), an employer share
+ * and points earned by converted referrals. In one pass per customer it computes the purchase
+ * families, the customer-type multiplier, the rounded families and their total, the tier and the
+ * rule groups, and returns the customer's loyalty_points row and special-group rows ({@link #OUT}).
+ * A customer is scored when it has purchase totals, points earned, an employer share or a previous
+ * tier.
  */
-final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
-  // The kinds of input rows.
-  static final int TOTALS = 0;
-  static final int EARNED = 1;
-  static final int CUSTOMER = 2;
-  static final int PREVIOUS = 3;
-  static final int RFM = 4;
-  static final int SPECIAL = 5;
-  static final int SHARE = 6;
+final class Assembly implements ByCustomer.Task {
+  // The kinds of the other rows.
+  static final int CUSTOMER = 0;
+  static final int PREVIOUS = 1;
+  static final int RFM = 2;
+  static final int SPECIAL = 3;
+  static final int SHARE = 4;
+  static final int EARNED = 5;
 
   // The kinds of output rows.
   static final int POINTS_ROW = 0;
   static final int SPECIAL_ROW = 1;
 
-  // The kind column, named as in the line pass (its totals rows are inputs as they are).
+  // The kind column, named as in the line pass.
   private static final String KIND = LinePass.KIND;
   // Per kind: event (earned), customer type, previous tier, RFM segment or special group.
   private static final String LABEL = "_label";
@@ -69,20 +69,28 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
   // The previous run's runs below its tier.
   private static final String COUNT = "_count";
 
-  /**
-   * The input rows: kind and customer and the totals' columns (as the line pass has them), then the
-   * other kinds' columns.
-   */
-  static final StructType IN =
-      new StructType(
-              concat(
-                  LinePass.TOTALS_FIELDS,
-                  new StructField[] {
-                    DataTypes.createStructField(LABEL, DataTypes.StringType, true)
-                  }))
+  /** The other rows: customer, kind and the kinds' columns. */
+  static final StructType OTHERS =
+      new StructType()
+          .add(CUSTOMER_ID, DataTypes.StringType)
+          .add(KIND, DataTypes.IntegerType, false)
+          .add(LABEL, DataTypes.StringType)
           .add(DETAIL, DataTypes.StringType)
           .add(VALUE, DataTypes.DoubleType)
           .add(COUNT, DataTypes.IntegerType);
+
+  private static final int O_KIND = 1;
+  private static final int O_LABEL = 2;
+  private static final int O_DETAIL = 3;
+  private static final int O_VALUE = 4;
+  private static final int O_COUNT = 5;
+
+  // The columns of the line pass's rows.
+  private static final int P_KIND = LinePass.ROWS.fieldIndex(KIND);
+  private static final int P_FLAG = LinePass.ROWS.fieldIndex(LinePass.FLAG);
+  private static final int P_PRODUCTS = LinePass.ROWS.fieldIndex(LinePass.PRODUCTS);
+  private static final int P_EVENT = LinePass.ROWS.fieldIndex(InteractionPoints.EVENT);
+  private static final int P_EARNED = LinePass.ROWS.fieldIndex(InteractionPoints.EARNED);
 
   /** The loyalty_points table's columns, in order. */
   static final StructType POINTS_COLUMNS = pointsColumns();
@@ -97,18 +105,6 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
                 DataTypes.createStructField(SPECIAL_GROUP, DataTypes.StringType, true),
                 DataTypes.createStructField(REASON, DataTypes.StringType, true)
               }));
-
-  private static final int FIELDS_IN = IN.size();
-  private static final int F_FIRST = IN.fieldIndex(LinePass.FIRST_DAY);
-  private static final int F_LAST = IN.fieldIndex(LinePass.LAST_DAY);
-  private static final int F_SPEND = IN.fieldIndex(LinePass.S0);
-  private static final int F_DAYS = IN.fieldIndex(PURCHASE_DAYS);
-  private static final int F_MEDIAN = IN.fieldIndex(MEDIAN_INTERVAL_DAYS);
-  private static final int F_CV = IN.fieldIndex(INTERVAL_CV);
-  private static final int F_LABEL = IN.fieldIndex(LABEL);
-  private static final int F_DETAIL = IN.fieldIndex(DETAIL);
-  private static final int F_VALUE = IN.fieldIndex(VALUE);
-  private static final int F_COUNT = IN.fieldIndex(COUNT);
 
   private final int asOfDay;
   private final PurchasePoints purchases;
@@ -130,18 +126,17 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
     this.events = s.interactions().stream().map(InteractionRule::event).toList();
   }
 
-  /** Groups the inputs by customer and assembles each one. */
-  static Dataset<Row> run(List<Dataset<Row>> inputs, Assembly assembly) {
-    Dataset<Row> all = inputs.get(0);
-    for (Dataset<Row> more : inputs.subList(1, inputs.size())) {
-      all = all.union(more);
-    }
-    return all.groupBy(col(CUSTOMER_ID))
-        .as(Encoders.STRING(), Encoders.row(IN))
-        .flatMapGroups(assembly, OUT_ROWS);
+  /**
+   * Assembles each customer from the rows of the line pass (as it left them: in their customers'
+   * partitions) and each source of other rows (each brought to its customers' partitions on its
+   * own: the customers table and the RFM scores already are, and are not shuffled).
+   */
+  static Dataset<Row> run(Dataset<Row> pass, List<Dataset<Row>> others, Assembly assembly) {
+    List<ByCustomer.Input> inputs = new ArrayList<>();
+    inputs.add(ByCustomer.Input.ofPass(pass.where(col(KIND).notEqual(LinePass.UNITS))));
+    others.forEach(o -> inputs.add(ByCustomer.Input.of(o)));
+    return ByCustomer.pass(inputs, assembly, OUT);
   }
-
-  private static final Encoder<Row> OUT_ROWS = Encoders.row(OUT);
 
   /** The loyalty_points rows of the assembled output. */
   static Dataset<Row> points(Dataset<Row> assembled) {
@@ -157,25 +152,11 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
         .select(col(SPECIAL_GROUP), col(CUSTOMER_ID), col(REASON));
   }
 
-  // The inputs of each kind, from their sources.
-
-  /** The totals rows of the line pass. */
-  static Dataset<Row> totals(Dataset<Row> totals) {
-    return input(totals, TOTALS, totalsColumns());
-  }
-
-  /** The totals' columns, by name. */
-  private static Map<String, Column> totalsColumns() {
-    Map<String, Column> set = new HashMap<>();
-    for (int i = F_FIRST; i < F_LABEL; i++) {
-      set.put(IN.fieldNames()[i], col(IN.fieldNames()[i]));
-    }
-    return set;
-  }
+  // The other rows of each kind, from their sources.
 
   /** Points earned per event kind: rows (customer_id, event, earned). */
   static Dataset<Row> earned(Dataset<Row> earned) {
-    return input(
+    return other(
         earned,
         EARNED,
         Map.of(LABEL, col(InteractionPoints.EVENT), VALUE, col(InteractionPoints.EARNED)));
@@ -183,34 +164,34 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
 
   /** The customers table: type and legal kind. */
   static Dataset<Row> customers(Dataset<Row> customers) {
-    return input(customers, CUSTOMER, Map.of(LABEL, col(CUSTOMER_TYPE), DETAIL, col(LEGAL_KIND)));
+    return other(customers, CUSTOMER, Map.of(LABEL, col(CUSTOMER_TYPE), DETAIL, col(LEGAL_KIND)));
   }
 
   /** The previous run's loyalty_points: tier and runs below it. */
   static Dataset<Row> previous(Dataset<Row> previous) {
-    return input(previous, PREVIOUS, Map.of(LABEL, col(TIER), COUNT, col(RUNS_BELOW_TIER)));
+    return other(previous, PREVIOUS, Map.of(LABEL, col(TIER), COUNT, col(RUNS_BELOW_TIER)));
   }
 
   /** The date's RFM scores: the segment. */
   static Dataset<Row> rfm(Dataset<Row> scores) {
-    return input(scores, RFM, Map.of(LABEL, col(RFM_SEGMENT)));
+    return other(scores, RFM, Map.of(LABEL, col(RFM_SEGMENT)));
   }
 
   /** Special-group rows (special_group, customer_id, reason). */
   static Dataset<Row> groups(Dataset<Row> groups) {
-    return input(groups, SPECIAL, Map.of(LABEL, col(SPECIAL_GROUP), DETAIL, col(REASON)));
+    return other(groups, SPECIAL, Map.of(LABEL, col(SPECIAL_GROUP), DETAIL, col(REASON)));
   }
 
   /** Employer shares: rows (customer_id, employer_share_points). */
   static Dataset<Row> shares(Dataset<Row> shares) {
-    return input(shares, SHARE, Map.of(VALUE, col(EMPLOYER_SHARE_POINTS)));
+    return other(shares, SHARE, Map.of(VALUE, col(EMPLOYER_SHARE_POINTS)));
   }
 
-  /** Rows of a kind: the customer and the given columns, the others null. */
-  private static Dataset<Row> input(Dataset<Row> source, int kind, Map<String, Column> set) {
-    Column[] columns = new Column[FIELDS_IN];
-    for (int i = 0; i < FIELDS_IN; i++) {
-      StructField f = IN.fields()[i];
+  /** Other rows of a kind: the customer and the given columns, the others null. */
+  private static Dataset<Row> other(Dataset<Row> source, int kind, Map<String, Column> set) {
+    Column[] columns = new Column[OTHERS.size()];
+    for (int i = 0; i < OTHERS.size(); i++) {
+      StructField f = OTHERS.fields()[i];
       Column c =
           f.name().equals(KIND)
               ? lit(kind)
@@ -226,25 +207,38 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
   static final String OWN = "_own_purchase_points";
 
   /**
-   * The own purchase points of customers from their totals rows of the {@link LinePass} joined with
-   * their customer_type and legal_kind: rows (customer_id, own purchase points).
+   * The own purchase points of customers from their totals rows of the {@link LinePass} and their
+   * customer_type and legal_kind: rows (customer_id, own purchase points).
    */
-  Dataset<Row> ownPoints(Dataset<Row> totalsWithType) {
-    Map<String, Column> set = totalsColumns();
-    set.put(LABEL, col(CUSTOMER_TYPE));
-    set.put(DETAIL, col(LEGAL_KIND));
-    return input(totalsWithType, TOTALS, set)
-        .map(
-            (MapFunction<Row, Row>)
+  Dataset<Row> ownPoints(Dataset<Row> totals, Dataset<Row> types) {
+    // The totals' columns as in the line pass, then type and legal kind.
+    int type = LinePass.TOTALS_FIELDS.length;
+    Column[] columns = new Column[type + 2];
+    for (int i = 0; i < type; i++) {
+      columns[i] = col(LinePass.TOTALS_FIELDS[i].name());
+    }
+    columns[type] = col(CUSTOMER_TYPE);
+    columns[type + 1] = col(LEGAL_KIND);
+    JavaRDD<Row> own =
+        totals
+            .join(types, JoinKeys.of(CUSTOMER_ID))
+            .select(columns)
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .map(
                 r ->
                     RowFactory.create(
-                        r.getString(1),
-                        families(r).subtotal()
-                            * multiplier(r.getString(F_LABEL), r.getString(F_DETAIL))),
-            Encoders.row(
-                new StructType()
-                    .add(CUSTOMER_ID, DataTypes.StringType)
-                    .add(OWN, DataTypes.DoubleType, false)));
+                        r.getUTF8String(0).toString(),
+                        families(Totals.of(r)).subtotal()
+                            * multiplier(string(r, type), string(r, type + 1))));
+    return totals
+        .sparkSession()
+        .createDataFrame(
+            own,
+            new StructType()
+                .add(CUSTOMER_ID, DataTypes.StringType)
+                .add(OWN, DataTypes.DoubleType, false));
   }
 
   /** The multiplier of a customer's purchase points by type (and legal kind), as configured. */
@@ -261,83 +255,156 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
     return "natural".equals(type) ? types.natural() : 1.0;
   }
 
-  /** A customer's purchase families from a totals row (columns as in {@link #IN}). */
-  PurchasePoints.Families families(Row t) {
+  /** A customer's purchase families from its totals. */
+  PurchasePoints.Families families(Totals t) {
     return purchases.of(
-        t.getDouble(F_SPEND),
-        t.getDouble(F_SPEND + 1),
-        t.getDouble(F_SPEND + 2),
-        t.getDouble(F_SPEND + 3),
-        t.getInt(F_DAYS),
-        t.isNullAt(F_MEDIAN) ? null : t.getDouble(F_MEDIAN),
-        t.isNullAt(F_CV) ? null : t.getDouble(F_CV));
+        t.spend(), t.weighted(), t.banded(), t.recent(), t.days(), t.median(), t.cv());
+  }
+
+  /** A customer's totals from the line pass (a copy of its totals row's columns). */
+  record Totals(
+      Integer first,
+      Integer last,
+      double spend,
+      double weighted,
+      double banded,
+      double recent,
+      int days,
+      Double median,
+      Double cv) {
+    private static final StructType FIELDS = new StructType(LinePass.TOTALS_FIELDS);
+    private static final int FIRST = FIELDS.fieldIndex(LinePass.FIRST_DAY);
+    private static final int LAST = FIELDS.fieldIndex(LinePass.LAST_DAY);
+    private static final int SPEND = FIELDS.fieldIndex(LinePass.S0);
+    private static final int DAYS = FIELDS.fieldIndex(PURCHASE_DAYS);
+    private static final int MEDIAN = FIELDS.fieldIndex(MEDIAN_INTERVAL_DAYS);
+    private static final int CV = FIELDS.fieldIndex(INTERVAL_CV);
+
+    /** The totals of a row whose first columns are the line pass's totals columns. */
+    static Totals of(InternalRow r) {
+      return new Totals(
+          r.isNullAt(FIRST) ? null : r.getInt(FIRST),
+          r.isNullAt(LAST) ? null : r.getInt(LAST),
+          r.getDouble(SPEND),
+          r.getDouble(SPEND + 1),
+          r.getDouble(SPEND + 2),
+          r.getDouble(SPEND + 3),
+          r.getInt(DAYS),
+          r.isNullAt(MEDIAN) ? null : r.getDouble(MEDIAN),
+          r.isNullAt(CV) ? null : r.getDouble(CV));
+    }
   }
 
   @Override
-  public Iterator<Row> call(String customer, Iterator<Row> rows) {
-    Row totals = null;
-    String type = null;
-    String legalKind = null;
-    boolean inPrevious = false;
-    String previousTier = null;
-    Integer previousRunsBelow = null;
-    String segment = null;
-    Double share = null;
-    Map<String, Double> earned = null;
-    List<String[]> groups = new ArrayList<>();
-    while (rows.hasNext()) {
-      Row r = rows.next();
-      switch (r.getInt(0)) {
-        case TOTALS -> totals = r;
-        case EARNED -> {
-          earned = earned == null ? new HashMap<>() : earned;
-          earned.merge(r.getString(F_LABEL), r.getDouble(F_VALUE), Double::sum);
+  public ByCustomer.Sums sums() {
+    return new Customer();
+  }
+
+  /**
+   * A task's assembly of each customer from its rows of the line pass (input 0) and its other rows
+   * (the other inputs).
+   */
+  private final class Customer implements ByCustomer.Sums {
+    private String customer;
+    private Totals totals;
+    private String type;
+    private String legalKind;
+    private boolean inPrevious;
+    private String previousTier;
+    private Integer previousRunsBelow;
+    private String segment;
+    private Double share;
+    private Map<String, Double> earned;
+    private final List<String[]> groups = new ArrayList<>();
+
+    @Override
+    public void start(UTF8String id) {
+      customer = id == null ? null : id.toString();
+      totals = null;
+      type = null;
+      legalKind = null;
+      inPrevious = false;
+      previousTier = null;
+      previousRunsBelow = null;
+      segment = null;
+      share = null;
+      earned = null;
+      groups.clear();
+    }
+
+    @Override
+    public void add(int input, InternalRow r) {
+      if (input == 0) {
+        switch (r.getInt(P_KIND)) {
+          case LinePass.TOTALS -> totals = Totals.of(r);
+          case LinePass.FLAGGED -> {
+            String flag = r.getUTF8String(P_FLAG).toString();
+            groups.add(SpecialGroups.flagged(flag, r.getLong(P_PRODUCTS)));
+          }
+          case LinePass.EARNED -> earn(string(r, P_EVENT), r.getDouble(P_EARNED));
+          default ->
+              throw new IllegalStateException("unexpected line-pass row " + r.getInt(P_KIND));
         }
+        return;
+      }
+      switch (r.getInt(O_KIND)) {
+        case EARNED -> earn(string(r, O_LABEL), r.getDouble(O_VALUE));
         case CUSTOMER -> {
-          type = r.getString(F_LABEL);
-          legalKind = r.getString(F_DETAIL);
+          type = string(r, O_LABEL);
+          legalKind = string(r, O_DETAIL);
         }
         case PREVIOUS -> {
           inPrevious = true;
-          previousTier = r.getString(F_LABEL);
-          previousRunsBelow = r.isNullAt(F_COUNT) ? null : r.getInt(F_COUNT);
+          previousTier = string(r, O_LABEL);
+          previousRunsBelow = r.isNullAt(O_COUNT) ? null : r.getInt(O_COUNT);
         }
-        case RFM -> segment = r.getString(F_LABEL);
-        case SPECIAL -> groups.add(new String[] {r.getString(F_LABEL), r.getString(F_DETAIL)});
-        case SHARE -> share = (share == null ? 0 : share) + r.getDouble(F_VALUE);
-        default -> throw new IllegalStateException("unknown input kind " + r.getInt(0));
+        case RFM -> segment = string(r, O_LABEL);
+        case SPECIAL -> groups.add(new String[] {string(r, O_LABEL), string(r, O_DETAIL)});
+        case SHARE -> share = (share == null ? 0 : share) + r.getDouble(O_VALUE);
+        default -> throw new IllegalStateException("unknown input kind " + r.getInt(O_KIND));
       }
     }
-    List<Row> out = new ArrayList<>();
-    if (totals != null || earned != null || share != null || inPrevious) {
-      out.add(
-          score(
-              customer,
-              totals,
-              type,
-              legalKind,
-              earned,
-              share,
-              previousTier,
-              previousRunsBelow,
-              segment,
-              groups));
+
+    private void earn(String event, double points) {
+      earned = earned == null ? new HashMap<>() : earned;
+      earned.merge(event, points, Double::sum);
     }
-    for (String[] g : groups) {
-      Object[] values = new Object[OUT.size()];
-      values[0] = SPECIAL_ROW;
-      values[1] = customer;
-      values[values.length - 2] = g[0];
-      values[values.length - 1] = g[1];
-      out.add(RowFactory.create(values));
+
+    @Override
+    public void finish(Deque<Row> out) {
+      if (totals != null || earned != null || share != null || inPrevious) {
+        out.add(
+            score(
+                customer,
+                totals,
+                type,
+                legalKind,
+                earned,
+                share,
+                previousTier,
+                previousRunsBelow,
+                segment,
+                groups));
+      }
+      for (String[] g : groups) {
+        Object[] values = new Object[OUT.size()];
+        values[0] = SPECIAL_ROW;
+        values[1] = customer;
+        values[values.length - 2] = g[0];
+        values[values.length - 1] = g[1];
+        out.add(RowFactory.create(values));
+      }
     }
-    return out.iterator();
+  }
+
+  private static String string(InternalRow r, int field) {
+    return r.isNullAt(field) ? null : r.getUTF8String(field).toString();
   }
 
   /** A scored customer's loyalty_points row; adds the rule groups it is in to `groups`. */
   private Row score(
       String customer,
-      Row totals,
+      Totals totals,
       String type,
       String legalKind,
       Map<String, Double> earned,
@@ -379,8 +446,7 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
     Decimal points = Money.ofCents(sum);
     double total = points.toJavaBigDecimal().doubleValue();
     Tiers.Tier tier = Tiers.assign(total, previousTier, previousRunsBelow, tiers);
-    Integer recency =
-        totals == null || totals.isNullAt(F_LAST) ? null : asOfDay - totals.getInt(F_LAST);
+    Integer recency = totals == null || totals.last() == null ? null : asOfDay - totals.last();
     for (SpecialGroups.Rule rule : rules) {
       if (rule.matches(tier.name(), segment, recency, total)) {
         groups.add(new String[] {rule.group(), rule.reason()});
@@ -403,11 +469,11 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
     v.addAll(List.of(cents));
     v.add(CollectionConverters.asScala(byEvent));
     v.add(f == null ? null : Money.cents(f.netSpend()));
-    v.add(totals == null ? null : totals.get(F_DAYS));
-    v.add(totals == null ? null : totals.get(F_MEDIAN));
-    v.add(totals == null ? null : totals.get(F_CV));
-    v.add(date(totals, F_FIRST));
-    v.add(date(totals, F_LAST));
+    v.add(totals == null ? null : totals.days());
+    v.add(totals == null ? null : totals.median());
+    v.add(totals == null ? null : totals.cv());
+    v.add(totals == null ? null : date(totals.first()));
+    v.add(totals == null ? null : date(totals.last()));
     v.add(recency);
     v.add(type);
     v.add(legalKind);
@@ -418,10 +484,8 @@ final class Assembly implements FlatMapGroupsFunction<String, Row, Row> {
     return RowFactory.create(v.toArray());
   }
 
-  private static Date date(Row r, int field) {
-    return r == null || r.isNullAt(field)
-        ? null
-        : Date.valueOf(LocalDate.ofEpochDay(r.getInt(field)));
+  private static Date date(Integer day) {
+    return day == null ? null : Date.valueOf(LocalDate.ofEpochDay(day));
   }
 
   private static StructType pointsColumns() {

@@ -5,27 +5,38 @@ import static org.apache.spark.sql.functions.col;
 
 import java.io.Serializable;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.physical.HashPartitioning;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * A pass over each customer's rows, read as Spark's internal rows: a task hands its partition's
- * rows to a {@link Sums}, customer by customer, and passes on the rows it returns. This skips what
- * groupBy(..).as(..).flatMapGroups costs per row (a Row, a String per id and a comparison of keys
- * as objects): customer ids are compared as their UTF-8 bytes.
+ * A pass over each customer's rows from one or more inputs, read as Spark's internal rows. Every
+ * input is hash-partitioned by customer into the same partitions and sorted by customer within
+ * them, so that a task reads the same customers from each input, in the same order, and merges them
+ * without a shuffle of the inputs together: the ingested tables already are (Spark plans neither a
+ * shuffle nor a sort for them), and a pass's own result is (its rows stay in the partitions of its
+ * inputs). A task hands each customer's rows to a {@link Sums}, input by input, and passes on the
+ * rows it returns. Customer ids are compared as their UTF-8 bytes.
  */
 final class ByCustomer {
   private ByCustomer() {}
 
-  /** What a task computes from each customer's rows (the customer id in column 0). */
+  /** What a task computes from each customer's rows (the customer id in column 0 of each input). */
   interface Sums {
     /**
      * The next customer's rows begin (null for rows without an id); the id is reused after the
@@ -33,8 +44,11 @@ final class ByCustomer {
      */
     void start(UTF8String customer);
 
-    /** One of the current customer's rows; the row and its strings are reused after the call. */
-    void add(InternalRow row);
+    /**
+     * One of the current customer's rows, from the input of that index (a customer's rows come
+     * input by input); the row and its strings are reused after the call.
+     */
+    void add(int input, InternalRow row);
 
     /** Adds the current customer's result rows. */
     void finish(Deque<Row> out);
@@ -49,56 +63,159 @@ final class ByCustomer {
   }
 
   /**
-   * The result rows (with the given schema) of a pass over the rows, whose first column is
-   * customer_id. Each customer's rows are brought together in one partition, one after the other:
-   * rows that already are (the ingested tables are hash-partitioned and sorted by customer) are
-   * neither shuffled nor sorted again.
+   * Rows whose first column is customer_id. {@code ofPass}: the rows of an earlier pass's result
+   * (or a filter of them), which already are in their customers' partitions, in order.
    */
-  static Dataset<Row> pass(Dataset<Row> rows, Task task, StructType schema) {
-    Dataset<Row> clustered =
-        rows.repartition(col(CUSTOMER_ID)).sortWithinPartitions(col(CUSTOMER_ID));
-    // The plan's internal rows, as Dataset.rdd() reads them before it makes each one a Row.
-    JavaRDD<Row> out =
-        clustered
-            .queryExecution()
-            .toRdd()
-            .toJavaRDD()
-            .mapPartitions(partition -> rows(partition, task.sums()));
-    return rows.sparkSession().createDataFrame(out, schema);
+  record Input(Dataset<Row> rows, boolean ofPass) {
+    static Input of(Dataset<Row> rows) {
+      return new Input(rows, false);
+    }
+
+    static Input ofPass(Dataset<Row> rows) {
+      return new Input(rows, true);
+    }
   }
 
-  /** The sums' result rows of a partition's rows (each customer's rows one after the other). */
+  /** The result rows (with the given schema) of a pass over one input's rows. */
+  static Dataset<Row> pass(Dataset<Row> rows, Task task, StructType schema) {
+    return pass(List.of(Input.of(rows)), task, schema);
+  }
+
+  /**
+   * The result rows (with the given schema) of a pass over the inputs' rows, customer by customer.
+   * Each input is hash-partitioned by customer into spark.sql.shuffle.partitions partitions and
+   * sorted within them, unless it already is.
+   */
+  static Dataset<Row> pass(List<Input> inputs, Task task, StructType schema) {
+    SparkSession spark = inputs.get(0).rows().sparkSession();
+    int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    List<JavaRDD<InternalRow>> rdds = new ArrayList<>();
+    for (Input in : inputs) {
+      Dataset<Row> clustered =
+          in.ofPass()
+              ? in.rows()
+              : in.rows()
+                  .repartition(partitions, col(CUSTOMER_ID))
+                  .sortWithinPartitions(col(CUSTOMER_ID));
+      // The plan's internal rows, as Dataset.rdd() reads them before it makes each one a Row.
+      rdds.add(clustered.queryExecution().toRdd().toJavaRDD());
+    }
+    // Each task holds its partition of every input: a list of iterators, one input added at a
+    // time (zipPartitions takes two).
+    JavaRDD<List<Iterator<InternalRow>>> zipped =
+        rdds.get(0).mapPartitions(rows -> List.of(List.of(rows)).iterator());
+    for (JavaRDD<InternalRow> next : rdds.subList(1, rdds.size())) {
+      zipped =
+          zipped.zipPartitions(
+              next,
+              (held, rows) -> {
+                List<Iterator<InternalRow>> all = new ArrayList<>(held.next());
+                all.add(rows);
+                return List.of(all).iterator();
+              });
+    }
+    JavaRDD<Row> out =
+        zipped.mapPartitionsWithIndex(
+            (index, held) -> rows(held.next(), task.sums(), new Partition(partitions, index)),
+            false);
+    return spark.createDataFrame(out, schema);
+  }
+
+  /**
+   * Checks that every customer's rows are in the partition that Spark's hash partitioning gives it:
+   * a wrongly partitioned input would split a customer's rows between tasks.
+   */
+  static final class Partition {
+    private final int number;
+    private final Expression id;
+
+    /** The check for partition `number` of `partitions`. */
+    Partition(int partitions, int number) {
+      this.number = number;
+      this.id =
+          new HashPartitioning(
+                  CollectionConverters.asScala(
+                          List.<Expression>of(new BoundReference(0, DataTypes.StringType, true)))
+                      .toSeq(),
+                  partitions)
+              .partitionIdExpression();
+    }
+
+    void check(InternalRow row) {
+      Object p = id.eval(row);
+      if (!Objects.equals(p, number)) {
+        throw new IllegalStateException(
+            "customer "
+                + row.getUTF8String(0)
+                + " is in partition "
+                + number
+                + " but hashes to "
+                + p
+                + ": the inputs of a pass are not partitioned alike");
+      }
+    }
+  }
+
+  /** The sums' result rows of one input's rows (each customer's rows one after the other). */
   static Iterator<Row> rows(Iterator<InternalRow> rows, Sums sums) {
+    return rows(List.of(rows), sums, null);
+  }
+
+  /**
+   * The sums' result rows of the inputs' rows, each sorted by customer: customers in order, and
+   * each customer's rows input by input.
+   */
+  static Iterator<Row> rows(List<Iterator<InternalRow>> inputs, Sums sums, Partition partition) {
+    int n = inputs.size();
+    InternalRow[] heads = new InternalRow[n];
+    for (int i = 0; i < n; i++) {
+      heads[i] = inputs.get(i).hasNext() ? inputs.get(i).next() : null;
+    }
     Deque<Row> ready = new ArrayDeque<>();
     return new Iterator<>() {
-      private boolean open;
-      private UTF8String customer;
+      private UTF8String previous;
+      private boolean started;
       private boolean done;
 
       @Override
       public boolean hasNext() {
         while (ready.isEmpty() && !done) {
-          if (rows.hasNext()) {
-            InternalRow row = rows.next();
-            UTF8String id = row.isNullAt(0) ? null : row.getUTF8String(0);
-            if (!open || !Objects.equals(customer, id)) {
-              if (open) {
-                sums.finish(ready);
-              }
-              open = true;
-              customer = id == null ? null : id.copy();
-              sums.start(id);
+          int first = -1;
+          for (int i = 0; i < n; i++) {
+            if (heads[i] != null && (first < 0 || compare(heads[i], heads[first]) < 0)) {
+              first = i;
             }
-            sums.add(row);
-          } else {
-            if (open) {
-              sums.finish(ready);
-            }
+          }
+          if (first < 0) {
             sums.end(ready);
             done = true;
+          } else {
+            next(heads[first]);
           }
         }
         return !ready.isEmpty();
+      }
+
+      /** Passes on the rows of the customer of the row, from every input. */
+      private void next(InternalRow row) {
+        UTF8String id = id(row);
+        if (started && compareIds(id, previous) <= 0) {
+          throw new IllegalStateException("the rows of a pass are not sorted by customer");
+        }
+        if (partition != null) {
+          partition.check(row);
+        }
+        started = true;
+        previous = id == null ? null : id.copy();
+        sums.start(id);
+        for (int i = 0; i < n; i++) {
+          Iterator<InternalRow> input = inputs.get(i);
+          while (heads[i] != null && Objects.equals(id(heads[i]), previous)) {
+            sums.add(i, heads[i]);
+            heads[i] = input.hasNext() ? input.next() : null;
+          }
+        }
+        sums.finish(ready);
       }
 
       @Override
@@ -109,5 +226,18 @@ final class ByCustomer {
         return ready.poll();
       }
     };
+  }
+
+  private static UTF8String id(InternalRow row) {
+    return row.isNullAt(0) ? null : row.getUTF8String(0);
+  }
+
+  private static int compare(InternalRow a, InternalRow b) {
+    return compareIds(id(a), id(b));
+  }
+
+  /** Ids in Spark's ascending order: nulls first, then by their UTF-8 bytes. */
+  private static int compareIds(UTF8String a, UTF8String b) {
+    return a == null ? (b == null ? 0 : -1) : b == null ? 1 : a.compareTo(b);
   }
 }

@@ -98,20 +98,23 @@ final class InteractionPoints {
                 totals.col(LinePass.FIRST_DAY).as(DAY)));
   }
 
+  /** The coded events (customer_id, rule index, day number) in the points window. */
+  static Dataset<Row> inWindow(Dataset<Row> coded, LocalDate asOf, int windowDays) {
+    int asOfDay = (int) asOf.toEpochDay();
+    return coded
+        .where(col(DAY).gt(asOfDay - windowDays).and(col(DAY).leq(asOfDay)))
+        .select(col(CUSTOMER_ID), col(RULE), col(DAY));
+  }
+
   /**
    * Capped points per customer and event kind from coded events (customer_id, rule index, day
    * number) of one source: each customer's events in the window are counted by a {@link Counter} in
-   * one pass (no shuffle for a source already partitioned by customer: the interactions).
+   * one pass. (The interactions' events are counted in the {@link LinePass}.)
    */
   static Dataset<Row> perEvent(
       Dataset<Row> coded, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
-    int asOfDay = (int) asOf.toEpochDay();
-    Dataset<Row> inWindow =
-        coded
-            .where(col(DAY).gt(asOfDay - windowDays).and(col(DAY).leq(asOfDay)))
-            .select(col(CUSTOMER_ID), col(RULE), col(DAY));
     Caps caps = Caps.of(rules);
-    return ByCustomer.pass(inWindow, () -> new Events(caps), EARNED_ROWS);
+    return ByCustomer.pass(inWindow(coded, asOf, windowDays), () -> new Events(caps), EARNED_ROWS);
   }
 
   /**
@@ -134,7 +137,7 @@ final class InteractionPoints {
     }
 
     @Override
-    public void add(InternalRow event) {
+    public void add(int input, InternalRow event) {
       if (!event.isNullAt(1)) {
         counter.add(event.getInt(1), event.getInt(2));
       }

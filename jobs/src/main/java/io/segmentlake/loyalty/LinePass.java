@@ -41,22 +41,27 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * One pass over each customer's used lines for everything the stage takes from them: the purchase
- * totals ({@link PurchasePoints}), the customer's units per product and year for the top buyers,
- * the flagged products bought, and the capped web-purchase points. Each line is read once, as
- * Spark's internal row: ids are compared and looked up as their UTF-8 bytes, with no Row and no
- * String per line. The rules and the products table (reference data, one entry per product) are
- * applied in Java. The result has rows of four kinds ({@link #KIND}), each with its columns set:
- * per customer a totals row, flagged rows and web rows; units rows (per customer, product and year)
- * only for each task's leaders, after the task's other rows.
+ * One pass over each customer's used lines and coded interaction events for everything the stage
+ * takes from them: the purchase totals ({@link PurchasePoints}), the customer's units per product
+ * and year for the top buyers, the flagged products bought, and the capped points of web purchases
+ * and interaction events. Each line and event is read once, as Spark's internal row: ids are
+ * compared and looked up as their UTF-8 bytes, with no Row and no String per line. The rules and
+ * the products table (reference data, one entry per product) are applied in Java. The result has
+ * rows of four kinds ({@link #KIND}), each with its columns set: per customer a totals row, flagged
+ * rows and earned rows (points per event kind); units rows (per customer, product and year) only
+ * for each task's leaders, after the task's other rows. The customers' rows stay in the partitions
+ * of the inputs ({@link ByCustomer}).
  */
 final class LinePass {
-  /** The kinds of rows: a customer's totals, units of a product in a year, flagged, web points. */
+  /**
+   * The kinds of rows: a customer's totals, units of a product in a year, flagged products, points
+   * earned per event kind.
+   */
   static final int TOTALS = 0;
 
   static final int UNITS = 1;
   static final int FLAGGED = 2;
-  static final int WEB = 3;
+  static final int EARNED = 3;
 
   static final String KIND = "_kind";
   static final String FIRST_DAY = "_first_day";
@@ -82,10 +87,11 @@ final class LinePass {
   static final int L_WEB_INVOICE = 5;
   static final int L_WEB = 6;
 
-  private static final StructType ROWS =
+  /** The pass's rows: customer (first, as in every pass's rows), kind and every kind's columns. */
+  static final StructType ROWS =
       new StructType()
-          .add(KIND, DataTypes.IntegerType, false)
           .add(CUSTOMER_ID, DataTypes.StringType)
+          .add(KIND, DataTypes.IntegerType, false)
           .add(FIRST_DAY, DataTypes.IntegerType)
           .add(LAST_DAY, DataTypes.IntegerType)
           .add(S0, DataTypes.DoubleType)
@@ -107,20 +113,25 @@ final class LinePass {
   // Where each kind's own columns start.
   private static final int UNITS_FROM = ROWS.fieldIndex(PRODUCT_ID);
 
-  /** A totals row's fields: kind, customer and the totals (the other kinds' columns follow). */
+  /** A totals row's fields: customer, kind and the totals (the other kinds' columns follow). */
   static final StructField[] TOTALS_FIELDS = Arrays.copyOfRange(ROWS.fields(), 0, UNITS_FROM);
 
   private static final int FLAGGED_FROM = ROWS.fieldIndex(FLAG);
-  private static final int WEB_FROM = ROWS.fieldIndex(InteractionPoints.EVENT);
+  private static final int EARNED_FROM = ROWS.fieldIndex(InteractionPoints.EVENT);
 
   private LinePass() {}
 
   /**
-   * The pass over the used lines, a task per partition. Products and flags may be absent (weights
-   * 1, no flagged groups).
+   * The pass over the used lines and the coded events of the interactions ({@link
+   * InteractionPoints#coded}), a task per partition. Products and flags may be absent (weights 1,
+   * no flagged groups), and so may the events.
    */
   static Dataset<Row> run(
-      Dataset<Row> lines, Optional<Dataset<Row>> products, LocalDate asOf, LoyaltySettings s) {
+      Dataset<Row> lines,
+      Optional<Dataset<Row>> events,
+      Optional<Dataset<Row>> products,
+      LocalDate asOf,
+      LoyaltySettings s) {
     Schemas.require(
         lines,
         "used invoices",
@@ -151,7 +162,9 @@ final class LinePass {
         JavaSparkContext.fromSparkContext(lines.sparkSession().sparkContext())
             .broadcast(
                 products.map(p -> Catalog.of(p, s, rules.marginWeights())).orElseGet(Catalog::new));
-    return ByCustomer.pass(projected, () -> new Customer(rules, catalog.value()), ROWS);
+    List<ByCustomer.Input> inputs = new ArrayList<>(List.of(ByCustomer.Input.of(projected)));
+    events.ifPresent(e -> inputs.add(ByCustomer.Input.of(e)));
+    return ByCustomer.pass(inputs, () -> new Customer(rules, catalog.value()), ROWS);
   }
 
   /** The rows of one kind of the pass's result. */
@@ -355,11 +368,12 @@ final class LinePass {
   }
 
   /**
-   * A task's pass over its lines (the columns L_*). Each customer's totals, flagged and web rows
-   * come as soon as its lines are read; the units rows come last, only for the task's leaders: for
-   * each product and year, the customers with the most net units in the task (ties kept). Only they
-   * can be the top buyers ({@link SpecialGroups#topBuyers} compares the tasks' leaders). A
-   * product's number is its catalog number; ids not in the catalog are numbered after it.
+   * A task's pass over its lines (input 0, the columns L_*) and coded events (input 1: customer,
+   * rule index, day). Each customer's totals, flagged and earned rows come as soon as its rows are
+   * read; the units rows come last, only for the task's leaders: for each product and year, the
+   * customers with the most net units in the task (ties kept). Only they can be the top buyers
+   * ({@link SpecialGroups#topBuyers} compares the tasks' leaders). A product's number is its
+   * catalog number; ids not in the catalog are numbered after it.
    */
   static final class Customer implements ByCustomer.Sums {
     private final Rules rules;
@@ -376,6 +390,8 @@ final class LinePass {
     private int[] days = new int[64];
 
     private String id;
+    // Whether the customer has lines (a customer with events only has no totals row).
+    private boolean hasLines;
     private boolean bought;
     private int first;
     private int last;
@@ -394,6 +410,8 @@ final class LinePass {
     private boolean web;
     private UTF8String webInvoice;
     private int webDay;
+    // The customer's coded events.
+    private InteractionPoints.Counter events;
 
     Customer(Rules rules, Catalog products) {
       this.rules = rules;
@@ -406,6 +424,7 @@ final class LinePass {
     public void start(UTF8String customer) {
       id = customer == null ? null : customer.toString();
       customers++;
+      hasLines = false;
       bought = false;
       first = 0;
       last = 0;
@@ -419,10 +438,23 @@ final class LinePass {
       flagged.clear();
       webInvoices.clear();
       web = false;
+      events = null;
     }
 
     @Override
-    public void add(InternalRow line) {
+    public void add(int input, InternalRow row) {
+      if (input == 0) {
+        line(row);
+      } else if (!row.isNullAt(1)) {
+        if (events == null) {
+          events = new InteractionPoints.Counter(rules.caps());
+        }
+        events.add(row.getInt(1), row.getInt(2));
+      }
+    }
+
+    private void line(InternalRow line) {
+      hasLines = true;
       if (line.isNullAt(L_DAY) || line.isNullAt(L_QUANTITY)) {
         return;
       }
@@ -503,16 +535,18 @@ final class LinePass {
         webInvoices.merge(webInvoice, webDay, Math::min);
       }
       String customer = id;
-      out.add(
-          totals(
-              customer,
-              bought ? first : null,
-              bought ? last : null,
-              spend,
-              weighted,
-              banded,
-              recent,
-              DayGaps.distinct(days, dayCount)));
+      if (hasLines) {
+        out.add(
+            totals(
+                customer,
+                bought ? first : null,
+                bought ? last : null,
+                spend,
+                weighted,
+                banded,
+                recent,
+                DayGaps.distinct(days, dayCount)));
+      }
       for (Bought b : units) {
         long[] n = b.units();
         for (int y = 0; y < n.length; y++) {
@@ -523,12 +557,20 @@ final class LinePass {
       }
       flagged.forEach(
           (flag, ids) -> out.add(row(FLAGGED, customer, FLAGGED_FROM, flag, (long) ids.size())));
+      // Web purchases are events of their own rule, counted with the customer's other events.
       if (rules.webRule() >= 0 && !webInvoices.isEmpty()) {
-        InteractionPoints.Counter counter = new InteractionPoints.Counter(rules.caps());
-        webInvoices.values().stream()
-            .filter(rules::inWindow)
-            .forEach(day -> counter.add(rules.webRule(), day));
-        counter.forEach((event, earned) -> out.add(row(WEB, customer, WEB_FROM, event, earned)));
+        if (events == null) {
+          events = new InteractionPoints.Counter(rules.caps());
+        }
+        for (int day : webInvoices.values()) {
+          if (rules.inWindow(day)) {
+            events.add(rules.webRule(), day);
+          }
+        }
+      }
+      if (events != null) {
+        events.forEach(
+            (event, earned) -> out.add(row(EARNED, customer, EARNED_FROM, event, earned)));
       }
     }
 
@@ -620,8 +662,8 @@ final class LinePass {
       cv = Math.sqrt(squares / n) / mean;
     }
     Object[] values = new Object[FIELDS];
-    values[0] = TOTALS;
-    values[1] = customer;
+    values[0] = customer;
+    values[1] = TOTALS;
     values[2] = first;
     values[3] = last;
     values[4] = spend;
@@ -637,8 +679,8 @@ final class LinePass {
   /** A row of the kind with the given values from column `from` on (the others null). */
   private static Row row(int kind, String customer, int from, Object... set) {
     Object[] values = new Object[FIELDS];
-    values[0] = kind;
-    values[1] = customer;
+    values[0] = customer;
+    values[1] = kind;
     System.arraycopy(set, 0, values, from, set.length);
     return RowFactory.create(values);
   }

@@ -53,30 +53,33 @@ public final class LoyaltyStage {
   /** Scores every customer with a purchase, points or an earlier tier. */
   public static Result run(Inputs in, LocalDate asOf, LoyaltySettings s) {
     List<String> skipped = skippedRules(in);
+    Optional<Dataset<Row>> events =
+        in.interactions()
+            .map(i -> InteractionPoints.fromInteractions(i, s.interactions()))
+            .map(e -> InteractionPoints.inWindow(e, asOf, s.windowDays()));
     Dataset<Row> pass =
-        LinePass.run(in.usedInvoices(), in.products(), asOf, s)
+        LinePass.run(in.usedInvoices(), events, in.products(), asOf, s)
             .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> totals = LinePass.ofKind(pass, LinePass.TOTALS);
     Assembly assembly = new Assembly(asOf, s, groupRules(in, s, skipped));
-    List<Dataset<Row>> inputs = new ArrayList<>();
-    inputs.add(Assembly.totals(totals));
-    earnedPerEvent(in, pass, totals, asOf, s).forEach(e -> inputs.add(Assembly.earned(e)));
+    List<Dataset<Row>> others = new ArrayList<>();
     in.customers()
         .ifPresent(
             c -> {
-              inputs.add(Assembly.customers(c));
-              inputs.add(Assembly.shares(employerShares(c, totals, assembly, s.employerShare())));
+              others.add(Assembly.customers(c));
+              others.add(Assembly.shares(employerShares(c, totals, assembly, s.employerShare())));
+              InteractionPoints.referrals(c, totals, s.interactions())
+                  .map(r -> InteractionPoints.perEvent(r, s.interactions(), asOf, s.windowDays()))
+                  .ifPresent(r -> others.add(Assembly.earned(r)));
             });
-    in.previous().ifPresent(p -> inputs.add(Assembly.previous(p)));
-    in.rfmScores().ifPresent(r -> inputs.add(Assembly.rfm(r)));
+    in.previous().ifPresent(p -> others.add(Assembly.previous(p)));
+    in.rfmScores().ifPresent(r -> others.add(Assembly.rfm(r)));
     if (s.special().topBuyerYears() > 0) {
-      inputs.add(Assembly.groups(SpecialGroups.topBuyers(pass)));
-    }
-    if (in.products().isPresent() && !s.special().flags().isEmpty()) {
-      inputs.add(Assembly.groups(SpecialGroups.flaggedBuyers(pass)));
+      others.add(Assembly.groups(SpecialGroups.topBuyers(pass)));
     }
     // Cached: the summary, both tables and the stages after this one read it.
-    Dataset<Row> assembled = Assembly.run(inputs, assembly).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> assembled =
+        Assembly.run(pass, others, assembly).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> points = Assembly.points(assembled);
     Map<String, Object> summary = summary(points, in.previous().isPresent(), skipped, s.tiers());
     return new Result(
@@ -123,29 +126,6 @@ public final class LoyaltyStage {
   }
 
   /**
-   * Points earned per event kind (customer_id, event, earned) from each source: web purchases
-   * (counted and capped in the line pass), the interactions table and converted referrals.
-   */
-  private static List<Dataset<Row>> earnedPerEvent(
-      Inputs in, Dataset<Row> pass, Dataset<Row> totals, LocalDate asOf, LoyaltySettings s) {
-    List<Dataset<Row>> earned = new ArrayList<>();
-    earned.add(
-        LinePass.ofKind(pass, LinePass.WEB)
-            .select(col(CUSTOMER_ID), col(InteractionPoints.EVENT), col(InteractionPoints.EARNED)));
-    List<Dataset<Row>> events = new ArrayList<>();
-    in.interactions()
-        .map(i -> InteractionPoints.fromInteractions(i, s.interactions()))
-        .ifPresent(events::add);
-    in.customers()
-        .flatMap(c -> InteractionPoints.referrals(c, totals, s.interactions()))
-        .ifPresent(events::add);
-    for (Dataset<Row> e : events) {
-      earned.add(InteractionPoints.perEvent(e, s.interactions(), asOf, s.windowDays()));
-    }
-    return earned;
-  }
-
-  /**
    * Each employee of a legal customer with used lines gets the share of the employer's own purchase
    * points (its purchase families times its type multiplier; 0 without purchase points in the
    * window): rows (customer_id, employer_share_points). Computed from the legal customers' totals
@@ -159,9 +139,7 @@ public final class LoyaltyStage {
             .where(lower(trim(col(CUSTOMER_TYPE))).equalTo("legal"))
             .select(col(CUSTOMER_ID), col(CUSTOMER_TYPE), col(LEGAL_KIND));
     Dataset<Row> employers =
-        assembly
-            .ownPoints(totals.join(legal, JoinKeys.of(CUSTOMER_ID)))
-            .withColumnRenamed(CUSTOMER_ID, EMPLOYER_ID);
+        assembly.ownPoints(totals, legal).withColumnRenamed(CUSTOMER_ID, EMPLOYER_ID);
     return customers
         .where(col(EMPLOYER_ID).isNotNull())
         .select(col(CUSTOMER_ID), col(EMPLOYER_ID))

@@ -50,21 +50,14 @@ final class SpecialGroups {
   }
 
   /**
-   * Buyers of products carrying one of the configured flags (compared trimmed and in lower case) in
-   * the points window, from the flagged rows of the {@link LinePass}: group bought_<flag>.
+   * The group of buyers of products carrying a configured flag (compared trimmed and in lower case)
+   * in the points window, bought_<flag>, and the reason for a customer who bought n of them:
+   * {group, reason}.
    */
-  static Dataset<Row> flaggedBuyers(Dataset<Row> pass) {
-    return LinePass.ofKind(pass, LinePass.FLAGGED)
-        .select(
-            concat(lit("bought_"), col(LinePass.FLAG)).as(SPECIAL_GROUP),
-            col(CUSTOMER_ID),
-            concat(
-                    lit("bought "),
-                    col(LinePass.PRODUCTS).cast("string"),
-                    lit(" product(s) flagged '"),
-                    col(LinePass.FLAG),
-                    lit("' in the points window"))
-                .as(REASON));
+  static String[] flagged(String flag, long n) {
+    return new String[] {
+      "bought_" + flag, "bought " + n + " product(s) flagged '" + flag + "' in the points window"
+    };
   }
 
   /** A group rule as the executors test it: every condition that is given must hold. */

@@ -293,6 +293,9 @@ class LoyaltyStageTest {
             Map.entry("news_read", new BigDecimal("3.00")),
             Map.entry("club_login", new BigDecimal("2.00")));
     assertThat(k.<BigDecimal>getAs("interaction_points")).isEqualByComparingTo("8");
+    // K has events but no lines: no purchase measures (not zeros).
+    assertThat(k.<Object>getAs("net_spend")).isNull();
+    assertThat(k.<Object>getAs("purchase_days")).isNull();
   }
 
   @Test
@@ -376,11 +379,21 @@ class LoyaltyStageTest {
                 line("f3", "F", "2024-12-02", "P4", 1, 10),
                 line("f4", "G", "2024-12-02", "P2", -1, 10),
                 line("f5", "G", "2022-12-02", "P3", 1, 10)));
+    LoyaltyStage.Inputs in =
+        new LoyaltyStage.Inputs(
+            lines,
+            Optional.of(products),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
     List<String> rows =
-        SpecialGroups.flaggedBuyers(LinePass.run(lines, Optional.of(products), AS_OF, settings()))
+        LoyaltyStage.run(in, AS_OF, settings("loyalty.special.rules=[]"))
+            .special()
             .collectAsList()
             .stream()
             .map(r -> r.getString(0) + " " + r.getString(1) + ": " + r.getString(2))
+            .filter(r -> r.startsWith("bought_"))
             .toList();
     assertThat(rows)
         .containsExactly(
@@ -468,7 +481,8 @@ class LoyaltyStageTest {
                     line("6", "D", "2024-06-01", "P2", -2, 1)))
             .repartition(4, org.apache.spark.sql.functions.col("invoice_id"));
     List<String> top =
-        SpecialGroups.topBuyers(LinePass.run(spread, Optional.empty(), AS_OF, settings()))
+        SpecialGroups.topBuyers(
+                LinePass.run(spread, Optional.empty(), Optional.empty(), AS_OF, settings()))
             .collectAsList()
             .stream()
             .map(r -> r.<String>getAs("customer_id") + ": " + r.<String>getAs("reason"))
@@ -488,9 +502,9 @@ class LoyaltyStageTest {
     List<InternalRow> lines = new ArrayList<>();
     for (Object[] c :
         new Object[][] {
-          {"C", "P1", 4, day},
           {"A", "P1", 5, day},
           {"B", "P1", 5, day},
+          {"C", "P1", 4, day},
           {"D", "P1", 3, day},
           {"D", "P2", 2, day},
           {"D", "P1", 1, yearBefore},
@@ -516,12 +530,12 @@ class LoyaltyStageTest {
         .forEachRemaining(
             r ->
                 out.add(
-                    r.getInt(0) == LinePass.UNITS
-                        ? r.getString(1) + " " + r.get(11) + " " + r.get(12) + " " + r.get(13)
-                        : r.getString(1)));
+                    r.getInt(1) == LinePass.UNITS
+                        ? r.getString(0) + " " + r.get(11) + " " + r.get(12) + " " + r.get(13)
+                        : r.getString(0)));
     // The totals rows first (in the customers' order), then the leaders: A and B tie on P1 in
     // 2024, D leads P2 in 2024 and P1 in 2023 (E's net units are 0).
-    assertThat(out.subList(0, 5)).containsExactly("C", "A", "B", "D", "E");
+    assertThat(out.subList(0, 5)).containsExactly("A", "B", "C", "D", "E");
     assertThat(out.subList(5, out.size()))
         .containsExactlyInAnyOrder("A P1 2024 5", "B P1 2024 5", "D P2 2024 2", "D P1 2023 1");
   }
