@@ -129,7 +129,8 @@ final class Assembly implements ByCustomer.Task {
   /**
    * Assembles each customer from the rows of the line pass (as it left them: in their customers'
    * partitions) and each source of other rows (each brought to its customers' partitions on its
-   * own: the customers table and the RFM scores already are, and are not shuffled).
+   * own: the ingested customers table and the RFM scores of the same run already are, and are not
+   * shuffled).
    */
   static Dataset<Row> run(Dataset<Row> pass, List<Dataset<Row>> others, Assembly assembly) {
     List<ByCustomer.Input> inputs = new ArrayList<>();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -28,10 +29,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * A pass over each customer's rows from one or more inputs, read as Spark's internal rows. Every
  * input is hash-partitioned by customer into the same partitions and sorted by customer within
  * them, so that a task reads the same customers from each input, in the same order, and merges them
- * without a shuffle of the inputs together: the ingested tables already are (Spark plans neither a
- * shuffle nor a sort for them), and a pass's own result is (its rows stay in the partitions of its
- * inputs). A task hands each customer's rows to a {@link Sums}, input by input, and passes on the
- * rows it returns. Customer ids are compared as their UTF-8 bytes.
+ * without a shuffle of the inputs together: the ingested tables already are (when ingested into as
+ * many partitions, Spark plans neither a shuffle nor a sort for them), and a pass's own result is
+ * (its rows stay in the partitions of its inputs). A task hands each customer's rows to a {@link
+ * Sums}, input by input, and passes on the rows it returns. Customer ids are compared as their
+ * UTF-8 bytes.
  */
 final class ByCustomer {
   private ByCustomer() {}
@@ -98,7 +100,21 @@ final class ByCustomer {
                   .repartition(partitions, col(CUSTOMER_ID))
                   .sortWithinPartitions(col(CUSTOMER_ID));
       // The plan's internal rows, as Dataset.rdd() reads them before it makes each one a Row.
-      rdds.add(clustered.queryExecution().toRdd().toJavaRDD());
+      JavaRDD<InternalRow> rdd = clustered.queryExecution().toRdd().toJavaRDD();
+      if (rdd.getNumPartitions() == 0) {
+        // Rows Spark knows to be none at planning (no shuffle is planned for them).
+        rdd =
+            JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(List.of(), partitions);
+      } else if (rdd.getNumPartitions() != partitions) {
+        throw new IllegalStateException(
+            "an input of a pass has "
+                + rdd.getNumPartitions()
+                + " partitions, not spark.sql.shuffle.partitions = "
+                + partitions
+                + " (was the setting changed during the stage?)");
+      }
+      rdds.add(rdd);
     }
     // Each task holds its partition of every input: a list of iterators, one input added at a
     // time (zipPartitions takes two).

@@ -27,9 +27,9 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * Points per interaction: events from the interactions table, web-store purchases (counted in
- * {@link LinePass}) and converted referrals, each kind with its points and a cap of counted events
- * per customer and period.
+ * Points per interaction: events from the interactions table and web-store purchases (both counted
+ * in the {@link LinePass}) and converted referrals, each kind with its points and a cap of counted
+ * events per customer and period.
  */
 final class InteractionPoints {
   /** Derived event kinds. */
@@ -50,7 +50,7 @@ final class InteractionPoints {
    * count for nothing here: referral (whether the referred customer bought is known only from
    * customers.referred_by) and web_purchase (from the invoices), so that neither is counted twice.
    * A type written exactly as a rule's event (most are) is coded without trimming and lower-casing.
-   * Events of no rule are dropped here, before they are grouped by customer.
+   * Events of no rule are dropped here.
    */
   static Dataset<Row> fromInteractions(Dataset<Row> interactions, List<InteractionRule> rules) {
     Schemas.require(interactions, "interactions", CUSTOMER_ID, EVENT_TS, EVENT_TYPE);
@@ -118,8 +118,8 @@ final class InteractionPoints {
   }
 
   /**
-   * A task's count of each customer's coded events (customer, rule index, day; an event of no rule
-   * has a null index and counts for nothing): rows (customer_id, event, earned).
+   * A task's count of each customer's coded events (customer, rule index, day; a null index counts
+   * for nothing): rows (customer_id, event, earned). Used for the referrals.
    */
   static final class Events implements ByCustomer.Sums {
     private final Caps rules;

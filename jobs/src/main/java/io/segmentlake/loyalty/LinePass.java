@@ -47,10 +47,10 @@ import org.apache.spark.unsafe.types.UTF8String;
  * and interaction events. Each line and event is read once, as Spark's internal row: ids are
  * compared and looked up as their UTF-8 bytes, with no Row and no String per line. The rules and
  * the products table (reference data, one entry per product) are applied in Java. The result has
- * rows of four kinds ({@link #KIND}), each with its columns set: per customer a totals row, flagged
- * rows and earned rows (points per event kind); units rows (per customer, product and year) only
- * for each task's leaders, after the task's other rows. The customers' rows stay in the partitions
- * of the inputs ({@link ByCustomer}).
+ * rows of four kinds ({@link #KIND}), each with its columns set: per customer with lines a totals
+ * row, flagged rows, and earned rows (points per event kind); units rows (per customer, product and
+ * year) only for each task's leaders, after the task's other rows. The customers' rows stay in the
+ * partitions of the inputs ({@link ByCustomer}).
  */
 final class LinePass {
   /**

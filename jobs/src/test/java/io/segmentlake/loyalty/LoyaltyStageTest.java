@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -538,6 +539,78 @@ class LoyaltyStageTest {
     assertThat(out.subList(0, 5)).containsExactly("A", "B", "C", "D", "E");
     assertThat(out.subList(5, out.size()))
         .containsExactlyInAnyOrder("A P1 2024 5", "B P1 2024 5", "D P2 2024 2", "D P1 2023 1");
+  }
+
+  @Test
+  void aPassMergesItsInputsCustomerByCustomerInputByInput() {
+    // Input 0: A, C; input 1: a row without id, B, C twice, D. Ids sort as Spark's (nulls first).
+    List<String> seen = new ArrayList<>();
+    ByCustomer.Sums record =
+        new ByCustomer.Sums() {
+          @Override
+          public void start(UTF8String customer) {
+            seen.add("start " + customer);
+          }
+
+          @Override
+          public void add(int input, InternalRow row) {
+            seen.add(input + ":" + row.getInt(1));
+          }
+
+          @Override
+          public void finish(java.util.Deque<Row> out) {
+            seen.add("finish");
+          }
+        };
+    List<Iterator<InternalRow>> inputs =
+        List.of(
+            idRows(new String[] {"A", "C"}, 1).iterator(),
+            idRows(new String[] {null, "B", "C", "C", "D"}, 10).iterator());
+    ByCustomer.rows(inputs, record, null).forEachRemaining(r -> {});
+    assertThat(String.join(", ", seen))
+        .isEqualTo(
+            "start null, 1:10, finish, start A, 0:1, finish, start B, 1:11, finish,"
+                + " start C, 0:2, 1:12, 1:13, finish, start D, 1:14, finish");
+    // Rows out of order are an error, not a customer split between groups.
+    Iterator<Row> unsorted =
+        ByCustomer.rows(List.of(idRows(new String[] {"B", "A"}, 1).iterator()), record, null);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> unsorted.forEachRemaining(r -> {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not sorted by customer");
+  }
+
+  /** Rows (customer id, number from `first` on). */
+  private static List<InternalRow> idRows(String[] ids, int first) {
+    List<InternalRow> rows = new ArrayList<>();
+    for (int i = 0; i < ids.length; i++) {
+      rows.add(
+          new GenericInternalRow(
+              new Object[] {ids[i] == null ? null : UTF8String.fromString(ids[i]), first + i}));
+    }
+    return rows;
+  }
+
+  @Test
+  void anEmptyInteractionsTableScoresAsNone() {
+    LoyaltyStage.Inputs none =
+        new LoyaltyStage.Inputs(
+            lines(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    LoyaltyStage.Inputs empty =
+        new LoyaltyStage.Inputs(
+            lines(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(Fixtures.rows(EVENTS, List.of())),
+            Optional.empty(),
+            Optional.empty());
+    assertThat(LoyaltyStage.run(empty, AS_OF, settings()).points().collectAsList())
+        .containsExactlyInAnyOrderElementsOf(
+            LoyaltyStage.run(none, AS_OF, settings()).points().collectAsList());
   }
 
   @Test
