@@ -19,9 +19,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.plans.physical.HashPartitioning;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.array.ByteArrayMethods;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -226,7 +228,7 @@ final class ByCustomer {
         sums.start(id);
         for (int i = 0; i < n; i++) {
           Iterator<InternalRow> input = inputs.get(i);
-          while (heads[i] != null && Objects.equals(id(heads[i]), previous)) {
+          while (heads[i] != null && sameId(heads[i], previous)) {
             sums.add(i, heads[i]);
             heads[i] = input.hasNext() ? input.next() : null;
           }
@@ -242,6 +244,25 @@ final class ByCustomer {
         return ready.poll();
       }
     };
+  }
+
+  /** Whether the row's customer id is the id, compared in place in Spark's own rows. */
+  private static boolean sameId(InternalRow row, UTF8String id) {
+    if (row.isNullAt(0) || id == null) {
+      return row.isNullAt(0) && id == null;
+    }
+    if (!(row instanceof UnsafeRow unsafe)) {
+      return id.equals(row.getUTF8String(0));
+    }
+    long offsetAndSize = unsafe.getLong(0);
+    int size = (int) offsetAndSize;
+    return size == id.numBytes()
+        && ByteArrayMethods.arrayEquals(
+            unsafe.getBaseObject(),
+            unsafe.getBaseOffset() + (offsetAndSize >>> 32),
+            id.getBaseObject(),
+            id.getBaseOffset(),
+            size);
   }
 
   private static UTF8String id(InternalRow row) {

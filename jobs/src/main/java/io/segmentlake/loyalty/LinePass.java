@@ -123,8 +123,8 @@ final class LinePass {
 
   /**
    * The pass over the used lines and the coded events of the interactions ({@link
-   * InteractionPoints#coded}), a task per partition. Products and flags may be absent (weights 1,
-   * no flagged groups), and so may the events.
+   * InteractionPoints#inWindow}), a task per partition. Products and flags may be absent (weights
+   * 1, no flagged groups), and so may the events.
    */
   static Dataset<Row> run(
       Dataset<Row> lines,
@@ -386,6 +386,8 @@ final class LinePass {
     private int[] boughtBy;
     private int[] slot;
     private int customers;
+    // Each customer's id by its count in the task (for the leaders' rows at the end).
+    private String[] ids = new String[1024];
     // The window's purchase days (with repeats), reused for each customer.
     private int[] days = new int[64];
 
@@ -403,7 +405,9 @@ final class LinePass {
     private int lastWindowDay;
     // The products bought in the counted years, with their net units per year.
     private final List<Bought> units = new ArrayList<>();
-    private final Map<String, Set<Integer>> flagged = new TreeMap<>();
+    // The products with configured flags bought in the window (numbers, with repeats).
+    private int[] flagged = new int[16];
+    private int flaggedCount;
     // Per web invoice, its first day; the web invoice of the lines just read and its first day (a
     // customer's lines come invoice by invoice: most lines of a web invoice repeat the one before).
     private final Map<UTF8String, Integer> webInvoices = new HashMap<>();
@@ -424,6 +428,10 @@ final class LinePass {
     public void start(UTF8String customer) {
       id = customer == null ? null : customer.toString();
       customers++;
+      if (customers == ids.length) {
+        ids = Arrays.copyOf(ids, customers * 2);
+      }
+      ids[customers] = id;
       hasLines = false;
       bought = false;
       first = 0;
@@ -435,7 +443,7 @@ final class LinePass {
       dayCount = 0;
       lastWindowDay = Integer.MIN_VALUE;
       units.clear();
-      flagged.clear();
+      flaggedCount = 0;
       webInvoices.clear();
       web = false;
       events = null;
@@ -479,10 +487,11 @@ final class LinePass {
           days[dayCount++] = day;
           lastWindowDay = day;
         }
-        if (inWindow && product != null) {
-          for (String flag : product.flags()) {
-            flagged.computeIfAbsent(flag, f -> new HashSet<>()).add(index);
+        if (inWindow && product != null && product.flags().length > 0) {
+          if (flaggedCount == flagged.length) {
+            flagged = Arrays.copyOf(flagged, flaggedCount * 2);
           }
+          flagged[flaggedCount++] = index;
         }
       }
       if (inWindow && !line.isNullAt(L_PRICE)) {
@@ -551,12 +560,11 @@ final class LinePass {
         long[] n = b.units();
         for (int y = 0; y < n.length; y++) {
           if (n[y] > 0) {
-            lead(b.number() * rules.years() + y, customer, n[y]);
+            lead(b.number() * rules.years() + y, n[y]);
           }
         }
       }
-      flagged.forEach(
-          (flag, ids) -> out.add(row(FLAGGED, customer, FLAGGED_FROM, flag, (long) ids.size())));
+      flagged(customer, out);
       // Web purchases are events of their own rule, counted with the customer's other events.
       if (rules.webRule() >= 0 && !webInvoices.isEmpty()) {
         if (events == null) {
@@ -574,16 +582,36 @@ final class LinePass {
       }
     }
 
-    /** Counts a customer's net units of a product in a year (key: number x years + year). */
-    private void lead(int key, String customer, long n) {
+    /** Adds the customer's flagged rows: per flag (in order), the distinct products bought. */
+    private void flagged(String customer, Deque<Row> out) {
+      if (flaggedCount == 0) {
+        return;
+      }
+      Arrays.sort(flagged, 0, flaggedCount);
+      Map<String, Long> byFlag = new TreeMap<>();
+      for (int i = 0; i < flaggedCount; i++) {
+        if (i == 0 || flagged[i] != flagged[i - 1]) {
+          for (String flag : products.products().get(flagged[i]).flags()) {
+            byFlag.merge(flag, 1L, Long::sum);
+          }
+        }
+      }
+      byFlag.forEach((flag, n) -> out.add(row(FLAGGED, customer, FLAGGED_FROM, flag, n)));
+    }
+
+    /**
+     * Counts the customer's net units of a product in a year (key: number x years + year) for the
+     * leaders.
+     */
+    private void lead(int key, long n) {
       if (key >= leaders.length) {
         leaders = Arrays.copyOf(leaders, Math.max(key + 1, leaders.length * 2));
       }
       Leaders top = leaders[key];
       if (top == null || n > top.units) {
-        leaders[key] = new Leaders(n, customer);
+        leaders[key] = new Leaders(n, customers);
       } else if (n == top.units) {
-        top.customers.add(customer);
+        top.add(customers);
       }
     }
 
@@ -598,11 +626,11 @@ final class LinePass {
               number < products.size()
                   ? products.ids().key(number)
                   : unknown.key(number - products.size());
-          for (String customer : top.customers) {
+          for (int i = 0; i < top.size; i++) {
             out.add(
                 row(
                     UNITS,
-                    customer,
+                    ids[top.customers[i]],
                     UNITS_FROM,
                     product,
                     rules.firstYear() + key % rules.years(),
@@ -616,14 +644,25 @@ final class LinePass {
   /** A customer's net units of a product (by its number) per counted year. */
   private record Bought(int number, long[] units) {}
 
-  /** The customers with the most net units of a product in a year so far (ties kept). */
+  /**
+   * The customers (by their count in the task) with the most net units of a product in a year so
+   * far (ties kept).
+   */
   private static final class Leaders {
     private final long units;
-    private final List<String> customers = new ArrayList<>(1);
+    private int[] customers = new int[2];
+    private int size;
 
-    Leaders(long units, String customer) {
+    Leaders(long units, int customer) {
       this.units = units;
-      customers.add(customer);
+      add(customer);
+    }
+
+    void add(int customer) {
+      if (size == customers.length) {
+        customers = Arrays.copyOf(customers, size * 2);
+      }
+      customers[size++] = customer;
     }
   }
 
