@@ -26,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.StructField;
@@ -89,8 +90,7 @@ final class Assembly implements ByCustomer.Task {
   private static final int P_KIND = LinePass.ROWS.fieldIndex(KIND);
   private static final int P_FLAG = LinePass.ROWS.fieldIndex(LinePass.FLAG);
   private static final int P_PRODUCTS = LinePass.ROWS.fieldIndex(LinePass.PRODUCTS);
-  private static final int P_EVENT = LinePass.ROWS.fieldIndex(InteractionPoints.EVENT);
-  private static final int P_EARNED = LinePass.ROWS.fieldIndex(InteractionPoints.EARNED);
+  private static final int P_EARNED = LinePass.ROWS.fieldIndex(LinePass.EARNED_BY_RULE);
 
   /** The loyalty_points table's columns, in order. */
   static final StructType POINTS_COLUMNS = pointsColumns();
@@ -337,12 +337,15 @@ final class Assembly implements ByCustomer.Task {
     public void add(int input, InternalRow r) {
       if (input == 0) {
         switch (r.getInt(P_KIND)) {
-          case LinePass.TOTALS -> totals = Totals.of(r);
+          case LinePass.TOTALS -> {
+            totals = Totals.of(r);
+            earnedByRule(r);
+          }
           case LinePass.FLAGGED -> {
             String flag = r.getUTF8String(P_FLAG).toString();
             groups.add(SpecialGroups.flagged(flag, r.getLong(P_PRODUCTS)));
           }
-          case LinePass.EARNED -> earn(string(r, P_EVENT), r.getDouble(P_EARNED));
+          case LinePass.EARNED -> earnedByRule(r);
           default ->
               throw new IllegalStateException("unexpected line-pass row " + r.getInt(P_KIND));
         }
@@ -363,6 +366,18 @@ final class Assembly implements ByCustomer.Task {
         case SPECIAL -> groups.add(new String[] {string(r, O_LABEL), string(r, O_DETAIL)});
         case SHARE -> share = (share == null ? 0 : share) + r.getDouble(O_VALUE);
         default -> throw new IllegalStateException("unknown input kind " + r.getInt(O_KIND));
+      }
+    }
+
+    /** The points earned per interaction rule of a line-pass row (rules by index). */
+    private void earnedByRule(InternalRow r) {
+      if (!r.isNullAt(P_EARNED)) {
+        ArrayData byRule = r.getArray(P_EARNED);
+        for (int i = 0; i < byRule.numElements(); i++) {
+          if (!byRule.isNullAt(i)) {
+            earn(events.get(i), byRule.getDouble(i));
+          }
+        }
       }
     }
 

@@ -225,6 +225,16 @@ final class InteractionPoints {
 
     /** The points of each event kind with a counted event, in the rules' order. */
     void forEach(BiConsumer<String, Double> earned) {
+      Double[] byRule = byRule();
+      for (int i = 0; i < byRule.length; i++) {
+        if (byRule[i] != null) {
+          earned.accept(rules.events()[i], byRule[i]);
+        }
+      }
+    }
+
+    /** The points of each rule (by index); null for a rule without a counted event. */
+    Double[] byRule() {
       // By rule and day: an event of a once-per-day rule on the day of the one before it is not
       // counted; the others become (rule, cap period).
       Arrays.sort(events, 0, size);
@@ -253,11 +263,13 @@ final class InteractionPoints {
         points[rule] += Math.min(i - from, rules.caps()[rule]) * rules.points()[rule];
         counted[rule] = true;
       }
+      Double[] byRule = new Double[n];
       for (int i = 0; i < n; i++) {
         if (counted[i]) {
-          earned.accept(rules.events()[i], points[i]);
+          byRule[i] = points[i];
         }
       }
+      return byRule;
     }
   }
 

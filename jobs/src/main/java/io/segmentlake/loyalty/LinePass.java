@@ -48,14 +48,14 @@ import org.apache.spark.unsafe.types.UTF8String;
  * compared and looked up as their UTF-8 bytes, with no Row and no String per line. The rules and
  * the products table (reference data, one entry per product) are applied in Java. The result has
  * rows of four kinds ({@link #KIND}), each with its columns set: per customer with lines a totals
- * row, flagged rows, and earned rows (points per event kind); units rows (per customer, product and
- * year) only for each task's leaders, after the task's other rows. The customers' rows stay in the
- * partitions of the inputs ({@link ByCustomer}).
+ * row with the points earned per interaction rule, or without lines an earned row with them only;
+ * flagged rows; units rows (per customer, product and year) only for each task's leaders, after the
+ * task's other rows. The customers' rows stay in the partitions of the inputs ({@link ByCustomer}).
  */
 final class LinePass {
   /**
-   * The kinds of rows: a customer's totals, units of a product in a year, flagged products, points
-   * earned per event kind.
+   * The kinds of rows: a customer's totals (with the points earned per rule), units of a product in
+   * a year, flagged products, points earned per rule by a customer without lines.
    */
   static final int TOTALS = 0;
 
@@ -74,6 +74,8 @@ final class LinePass {
   static final String UNITS_BOUGHT = "_units";
   static final String FLAG = "_flag";
   static final String PRODUCTS = "_products";
+  // The points earned per interaction rule (by index; null where none counted).
+  static final String EARNED_BY_RULE = "_earned_by_rule";
 
   private static final String DAY = "_day";
   private static final String WEB_INVOICE = "_web_invoice";
@@ -106,8 +108,7 @@ final class LinePass {
           .add(UNITS_BOUGHT, DataTypes.LongType)
           .add(FLAG, DataTypes.StringType)
           .add(PRODUCTS, DataTypes.LongType)
-          .add(InteractionPoints.EVENT, DataTypes.StringType)
-          .add(InteractionPoints.EARNED, DataTypes.DoubleType);
+          .add(EARNED_BY_RULE, DataTypes.createArrayType(DataTypes.DoubleType, true));
 
   private static final int FIELDS = ROWS.size();
   // Where each kind's own columns start.
@@ -117,7 +118,7 @@ final class LinePass {
   static final StructField[] TOTALS_FIELDS = Arrays.copyOfRange(ROWS.fields(), 0, UNITS_FROM);
 
   private static final int FLAGGED_FROM = ROWS.fieldIndex(FLAG);
-  private static final int EARNED_FROM = ROWS.fieldIndex(InteractionPoints.EVENT);
+  private static final int EARNED_FROM = ROWS.fieldIndex(EARNED_BY_RULE);
 
   private LinePass() {}
 
@@ -544,27 +545,6 @@ final class LinePass {
         webInvoices.merge(webInvoice, webDay, Math::min);
       }
       String customer = id;
-      if (hasLines) {
-        out.add(
-            totals(
-                customer,
-                bought ? first : null,
-                bought ? last : null,
-                spend,
-                weighted,
-                banded,
-                recent,
-                DayGaps.distinct(days, dayCount)));
-      }
-      for (Bought b : units) {
-        long[] n = b.units();
-        for (int y = 0; y < n.length; y++) {
-          if (n[y] > 0) {
-            lead(b.number() * rules.years() + y, n[y]);
-          }
-        }
-      }
-      flagged(customer, out);
       // Web purchases are events of their own rule, counted with the customer's other events.
       if (rules.webRule() >= 0 && !webInvoices.isEmpty()) {
         if (events == null) {
@@ -576,10 +556,31 @@ final class LinePass {
           }
         }
       }
-      if (events != null) {
-        events.forEach(
-            (event, earned) -> out.add(row(EARNED, customer, EARNED_FROM, event, earned)));
+      Double[] earned = events == null ? null : events.byRule();
+      if (hasLines) {
+        out.add(
+            totals(
+                customer,
+                bought ? first : null,
+                bought ? last : null,
+                spend,
+                weighted,
+                banded,
+                recent,
+                DayGaps.distinct(days, dayCount),
+                earned));
+      } else if (earned != null) {
+        out.add(row(EARNED, customer, EARNED_FROM, (Object) earned));
       }
+      for (Bought b : units) {
+        long[] n = b.units();
+        for (int y = 0; y < n.length; y++) {
+          if (n[y] > 0) {
+            lead(b.number() * rules.years() + y, n[y]);
+          }
+        }
+      }
+      flagged(customer, out);
     }
 
     /** Adds the customer's flagged rows: per flag (in order), the distinct products bought. */
@@ -688,7 +689,8 @@ final class LinePass {
       double weighted,
       double banded,
       double recent,
-      int[] days) {
+      int[] days,
+      Double[] earned) {
     int[] gaps = DayGaps.gaps(days);
     Double cv = null;
     if (gaps.length > 0) {
@@ -712,6 +714,7 @@ final class LinePass {
     values[8] = days.length;
     values[9] = DayGaps.median(gaps);
     values[10] = cv;
+    values[EARNED_FROM] = earned;
     return RowFactory.create(values);
   }
 
