@@ -389,18 +389,7 @@ final class Assembly implements ByCustomer.Task {
     @Override
     public void finish(Deque<Row> out) {
       if (totals != null || earned != null || share != null || inPrevious) {
-        out.add(
-            score(
-                customer,
-                totals,
-                type,
-                legalKind,
-                earned,
-                share,
-                previousTier,
-                previousRunsBelow,
-                segment,
-                groups));
+        out.add(score());
       }
       for (String[] g : groups) {
         Object[] values = new Object[OUT.size()];
@@ -411,93 +400,84 @@ final class Assembly implements ByCustomer.Task {
         out.add(RowFactory.create(values));
       }
     }
+
+    /** A scored customer's loyalty_points row; adds the rule groups it is in to `groups`. */
+    private Row score() {
+      PurchasePoints.Families f = totals == null ? null : families(totals);
+      double interaction = 0;
+      Map<String, Decimal> byEvent = new LinkedHashMap<>();
+      if (earned != null) {
+        // In the order of the rules (every event earned is some rule's; each rule's event is
+        // unique).
+        for (String event : events) {
+          Double points = earned.get(event);
+          if (points != null) {
+            interaction += points;
+            byEvent.put(event, Money.cents(points));
+          }
+        }
+      }
+      double subtotal = f == null ? 0 : f.subtotal();
+      double[] family = {
+        f == null ? 0 : f.purchase(),
+        f == null ? 0 : f.weighting(),
+        f == null ? 0 : f.quantity(),
+        f == null ? 0 : f.recency(),
+        f == null ? 0 : f.periodicity(),
+        subtotal * (multiplier(type, legalKind) - 1),
+        interaction,
+        share == null ? 0 : share
+      };
+      Decimal[] cents = new Decimal[family.length];
+      long sum = 0;
+      for (int i = 0; i < family.length; i++) {
+        cents[i] = Money.cents(family[i]);
+        sum += cents[i].toUnscaledLong();
+      }
+      Decimal points = Money.ofCents(sum);
+      double total = points.toJavaBigDecimal().doubleValue();
+      Tiers.Tier tier = Tiers.assign(total, previousTier, previousRunsBelow, tiers);
+      Integer recency = totals == null || totals.last() == null ? null : asOfDay - totals.last();
+      for (SpecialGroups.Rule rule : rules) {
+        if (rule.matches(tier.name(), segment, recency, total)) {
+          groups.add(new String[] {rule.group(), rule.reason()});
+        }
+      }
+      // Sorted as Spark sorts strings (by their UTF-8 bytes), each group once.
+      TreeSet<UTF8String> sorted = new TreeSet<>();
+      groups.forEach(g -> sorted.add(UTF8String.fromString(g[0])));
+      List<String> special = sorted.stream().map(UTF8String::toString).toList();
+
+      List<Object> v = new ArrayList<>(OUT.size());
+      v.add(POINTS_ROW);
+      v.add(customer);
+      v.add(points);
+      v.add(tier.name());
+      v.add(previousTier);
+      v.add(tier.change());
+      v.add(tier.pointsToNext() == null ? null : Money.cents(tier.pointsToNext()));
+      v.add(tier.runsBelow());
+      v.addAll(List.of(cents));
+      v.add(CollectionConverters.asScala(byEvent));
+      v.add(f == null ? null : Money.cents(f.netSpend()));
+      v.add(totals == null ? null : totals.days());
+      v.add(totals == null ? null : totals.median());
+      v.add(totals == null ? null : totals.cv());
+      v.add(totals == null ? null : date(totals.first()));
+      v.add(totals == null ? null : date(totals.last()));
+      v.add(recency);
+      v.add(type);
+      v.add(legalKind);
+      v.add(segment);
+      v.add(CollectionConverters.asScala(special).toSeq());
+      v.add(null);
+      v.add(null);
+      return RowFactory.create(v.toArray());
+    }
   }
 
   private static String string(InternalRow r, int field) {
     return r.isNullAt(field) ? null : r.getUTF8String(field).toString();
-  }
-
-  /** A scored customer's loyalty_points row; adds the rule groups it is in to `groups`. */
-  private Row score(
-      String customer,
-      Totals totals,
-      String type,
-      String legalKind,
-      Map<String, Double> earned,
-      Double share,
-      String previousTier,
-      Integer previousRunsBelow,
-      String segment,
-      List<String[]> groups) {
-    PurchasePoints.Families f = totals == null ? null : families(totals);
-    double interaction = 0;
-    Map<String, Decimal> byEvent = new LinkedHashMap<>();
-    if (earned != null) {
-      // In the order of the rules (every event earned is some rule's; each rule's event is unique).
-      for (String event : events) {
-        Double points = earned.get(event);
-        if (points != null) {
-          interaction += points;
-          byEvent.put(event, Money.cents(points));
-        }
-      }
-    }
-    double subtotal = f == null ? 0 : f.subtotal();
-    double[] family = {
-      f == null ? 0 : f.purchase(),
-      f == null ? 0 : f.weighting(),
-      f == null ? 0 : f.quantity(),
-      f == null ? 0 : f.recency(),
-      f == null ? 0 : f.periodicity(),
-      subtotal * (multiplier(type, legalKind) - 1),
-      interaction,
-      share == null ? 0 : share
-    };
-    Decimal[] cents = new Decimal[family.length];
-    long sum = 0;
-    for (int i = 0; i < family.length; i++) {
-      cents[i] = Money.cents(family[i]);
-      sum += cents[i].toUnscaledLong();
-    }
-    Decimal points = Money.ofCents(sum);
-    double total = points.toJavaBigDecimal().doubleValue();
-    Tiers.Tier tier = Tiers.assign(total, previousTier, previousRunsBelow, tiers);
-    Integer recency = totals == null || totals.last() == null ? null : asOfDay - totals.last();
-    for (SpecialGroups.Rule rule : rules) {
-      if (rule.matches(tier.name(), segment, recency, total)) {
-        groups.add(new String[] {rule.group(), rule.reason()});
-      }
-    }
-    // Sorted as Spark sorts strings (by their UTF-8 bytes), each group once.
-    TreeSet<UTF8String> sorted = new TreeSet<>();
-    groups.forEach(g -> sorted.add(UTF8String.fromString(g[0])));
-    List<String> special = sorted.stream().map(UTF8String::toString).toList();
-
-    List<Object> v = new ArrayList<>(OUT.size());
-    v.add(POINTS_ROW);
-    v.add(customer);
-    v.add(points);
-    v.add(tier.name());
-    v.add(previousTier);
-    v.add(tier.change());
-    v.add(tier.pointsToNext() == null ? null : Money.cents(tier.pointsToNext()));
-    v.add(tier.runsBelow());
-    v.addAll(List.of(cents));
-    v.add(CollectionConverters.asScala(byEvent));
-    v.add(f == null ? null : Money.cents(f.netSpend()));
-    v.add(totals == null ? null : totals.days());
-    v.add(totals == null ? null : totals.median());
-    v.add(totals == null ? null : totals.cv());
-    v.add(totals == null ? null : date(totals.first()));
-    v.add(totals == null ? null : date(totals.last()));
-    v.add(recency);
-    v.add(type);
-    v.add(legalKind);
-    v.add(segment);
-    v.add(CollectionConverters.asScala(special).toSeq());
-    v.add(null);
-    v.add(null);
-    return RowFactory.create(v.toArray());
   }
 
   private static Date date(Integer day) {
