@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.execution.LogicalRDD;
 import org.apache.spark.storage.StorageLevel;
 
 /** The loyalty stage: points per rule family, tiers and special groups for the whole base. */
@@ -57,9 +58,7 @@ public final class LoyaltyStage {
         in.interactions()
             .map(i -> InteractionPoints.fromInteractions(i, s.interactions()))
             .map(e -> InteractionPoints.inWindow(e, asOf, s.windowDays()));
-    Dataset<Row> pass =
-        LinePass.run(in.usedInvoices(), events, in.products(), asOf, s)
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> pass = kept(LinePass.run(in.usedInvoices(), events, in.products(), asOf, s));
     Dataset<Row> totals = LinePass.ofKind(pass, LinePass.TOTALS);
     Assembly assembly = new Assembly(asOf, s, groupRules(in, s, skipped));
     List<Dataset<Row>> others = new ArrayList<>();
@@ -77,9 +76,8 @@ public final class LoyaltyStage {
     if (s.special().topBuyerYears() > 0) {
       others.add(Assembly.groups(SpecialGroups.topBuyers(pass)));
     }
-    // Cached: the summary, both tables and the stages after this one read it.
-    Dataset<Row> assembled =
-        Assembly.run(pass, others, assembly).persist(StorageLevel.MEMORY_AND_DISK());
+    // Kept: the summary, both tables and the stages after this one read it.
+    Dataset<Row> assembled = kept(Assembly.run(pass, others, assembly));
     Dataset<Row> points = Assembly.points(assembled);
     Map<String, Object> summary = summary(points, in.previous().isPresent(), skipped, s.tiers());
     return new Result(
@@ -87,7 +85,21 @@ public final class LoyaltyStage {
         Assembly.special(assembled),
         (Long) summary.get("customers"),
         summary,
-        () -> List.of(pass, assembled).forEach(Dataset::unpersist));
+        () -> List.of(pass, assembled).forEach(LoyaltyStage::release));
+  }
+
+  /**
+   * The rows, computed now and kept as Spark's own rows (in memory, spilling to disk), for the
+   * steps that read them more than once. Kept rows, not cached columns: each of these results is
+   * read whole, so the columnar cache's encoding and decoding of every column is all cost.
+   */
+  private static Dataset<Row> kept(Dataset<Row> rows) {
+    return rows.localCheckpoint(true, StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** Frees the rows of {@link #kept}. */
+  private static void release(Dataset<Row> kept) {
+    ((LogicalRDD) kept.queryExecution().logical()).rdd().unpersist(false);
   }
 
   /** The rules that an absent optional table turns off, in words for the manifest. */

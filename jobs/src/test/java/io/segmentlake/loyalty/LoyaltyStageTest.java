@@ -591,6 +591,17 @@ class LoyaltyStageTest {
   }
 
   @Test
+  void releaseFreesTheRowsTheStageKept() {
+    var context = SharedSpark.session().sparkContext();
+    int before = context.getPersistentRDDs().size();
+    LoyaltyStage.Result result = LoyaltyStage.run(inputs(), AS_OF, settings());
+    assertThat(result.points().count()).isEqualTo(result.customers());
+    assertThat(context.getPersistentRDDs().size()).isGreaterThan(before);
+    result.release().run();
+    assertThat(context.getPersistentRDDs().size()).isEqualTo(before);
+  }
+
+  @Test
   void anEmptyInteractionsTableScoresAsNone() {
     LoyaltyStage.Inputs none =
         new LoyaltyStage.Inputs(
