@@ -4,8 +4,8 @@ import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.segmentlake.JoinKeys;
 import io.segmentlake.Money;
+import io.segmentlake.Schemas;
 import io.segmentlake.config.InteractionRule;
 import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.TierSettings;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -204,42 +203,88 @@ final class Assembly implements ByCustomer.Task {
     return source.select(columns);
   }
 
-  /** A customer's own purchase points: the purchase families times the type multiplier. */
+  /** A legal customer's own purchase points: the purchase families times the type multiplier. */
   static final String OWN = "_own_purchase_points";
 
+  // The kinds of link rows: a legal customer's own purchase points (OWN), and a referrer with the
+  // first purchase day of a customer it referred (REFERRED_DAY).
+  static final int OWN_ROW = 0;
+
+  static final int REFERRED_ROW = 1;
+  static final String REFERRED_DAY = "_referred_first_day";
+
+  /** The link rows: the customer (the legal customer, or the referrer), kind, points or day. */
+  private static final StructType LINKS =
+      new StructType()
+          .add(CUSTOMER_ID, DataTypes.StringType)
+          .add(KIND, DataTypes.IntegerType, false)
+          .add(OWN, DataTypes.DoubleType)
+          .add(REFERRED_DAY, DataTypes.IntegerType);
+
   /**
-   * The own purchase points of customers from their totals rows of the {@link LinePass} and their
-   * customer_type and legal_kind: rows (customer_id, own purchase points).
+   * What the customers table links across customers, from one pass over the totals rows of the
+   * {@link LinePass} (in their customers' partitions) and the customers table (hash-partitioned by
+   * customer when ingested), so that neither is shuffled, only these few rows: per legal customer
+   * with used lines, its own purchase points (the purchase families times its type multiplier;
+   * OWN_ROW); per customer referred by another who has bought, the referrer and the day of the
+   * first purchase (REFERRED_ROW; a customer with only returns has no first purchase). A referred
+   * row is keyed by the referrer: link rows are not in their customers' partitions.
    */
-  Dataset<Row> ownPoints(Dataset<Row> totals, Dataset<Row> types) {
-    // The totals' columns as in the line pass, then type and legal kind.
-    int type = LinePass.TOTALS_FIELDS.length;
-    Column[] columns = new Column[type + 2];
-    for (int i = 0; i < type; i++) {
-      columns[i] = col(LinePass.TOTALS_FIELDS[i].name());
+  Dataset<Row> links(Dataset<Row> totals, Dataset<Row> customers) {
+    Schemas.require(customers, "customers", CUSTOMER_ID, CUSTOMER_TYPE, LEGAL_KIND, REFERRED_BY);
+    return ByCustomer.pass(
+        List.of(
+            ByCustomer.Input.ofPass(totals),
+            ByCustomer.Input.of(
+                customers.select(
+                    col(CUSTOMER_ID), col(CUSTOMER_TYPE), col(LEGAL_KIND), col(REFERRED_BY)))),
+        () -> new Links(),
+        LINKS);
+  }
+
+  /** The link rows of a kind. */
+  static Dataset<Row> links(Dataset<Row> links, int kind) {
+    return links.where(col(KIND).equalTo(kind));
+  }
+
+  /** A task's links: each customer's totals (input 0) and customers rows (input 1). */
+  private final class Links implements ByCustomer.Sums {
+    private String customer;
+    private Totals totals;
+    private final List<Row> rows = new ArrayList<>();
+
+    @Override
+    public void start(UTF8String id) {
+      customer = id == null ? null : id.toString();
+      totals = null;
+      rows.clear();
     }
-    columns[type] = col(CUSTOMER_TYPE);
-    columns[type + 1] = col(LEGAL_KIND);
-    JavaRDD<Row> own =
-        totals
-            .join(types, JoinKeys.of(CUSTOMER_ID))
-            .select(columns)
-            .queryExecution()
-            .toRdd()
-            .toJavaRDD()
-            .map(
-                r ->
-                    RowFactory.create(
-                        r.getUTF8String(0).toString(),
-                        families(Totals.of(r)).subtotal()
-                            * multiplier(string(r, type), string(r, type + 1))));
-    return totals
-        .sparkSession()
-        .createDataFrame(
-            own,
-            new StructType()
-                .add(CUSTOMER_ID, DataTypes.StringType)
-                .add(OWN, DataTypes.DoubleType, false));
+
+    @Override
+    public void add(int input, InternalRow r) {
+      if (input == 0) {
+        totals = Totals.of(r);
+        return;
+      }
+      // A customers row (customer_id, customer_type, legal_kind, referred_by): the totals, if
+      // any, came before it.
+      if (totals == null) {
+        return;
+      }
+      String type = string(r, 1);
+      if (type != null && LinePass.spacesTrimmed(type).toLowerCase(Locale.ROOT).equals("legal")) {
+        double own = families(totals).subtotal() * multiplier(type, string(r, 2));
+        rows.add(RowFactory.create(customer, OWN_ROW, own, null));
+      }
+      if (!r.isNullAt(3) && totals.first() != null) {
+        rows.add(RowFactory.create(string(r, 3), REFERRED_ROW, null, totals.first()));
+      }
+    }
+
+    @Override
+    public void finish(Deque<Row> out) {
+      out.addAll(rows);
+    }
   }
 
   /** The multiplier of a customer's purchase points by type (and legal kind), as configured. */

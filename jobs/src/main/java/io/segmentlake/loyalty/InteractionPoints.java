@@ -77,25 +77,17 @@ final class InteractionPoints {
 
   /**
    * One referral event for the referrer of each customer who has bought, on the day of the referred
-   * customer's first purchase, from the totals rows of the {@link LinePass} (a customer with only
-   * returns has no first purchase); none without a referral rule.
+   * customer's first purchase, from the referred rows of {@link Assembly#links}; none without a
+   * referral rule.
    */
-  static Optional<Dataset<Row>> referrals(
-      Dataset<Row> customers, Dataset<Row> totals, List<InteractionRule> rules) {
-    Schemas.require(customers, "customers", CUSTOMER_ID, REFERRED_BY);
+  static Optional<Dataset<Row>> referrals(Dataset<Row> links, List<InteractionRule> rules) {
     int rule = rules.stream().map(InteractionRule::event).toList().indexOf(REFERRAL);
     if (rule < 0) {
       return Optional.empty();
     }
-    Dataset<Row> referred = customers.where(col(REFERRED_BY).isNotNull());
     return Optional.of(
-        referred
-            .join(totals, referred.col(CUSTOMER_ID).equalTo(totals.col(CUSTOMER_ID)))
-            .where(totals.col(LinePass.FIRST_DAY).isNotNull())
-            .select(
-                referred.col(REFERRED_BY).as(CUSTOMER_ID),
-                lit(rule).as(RULE),
-                totals.col(LinePass.FIRST_DAY).as(DAY)));
+        Assembly.links(links, Assembly.REFERRED_ROW)
+            .select(col(CUSTOMER_ID), lit(rule).as(RULE), col(Assembly.REFERRED_DAY).as(DAY)));
   }
 
   /** The coded events (customer_id, rule index, day number) in the points window. */

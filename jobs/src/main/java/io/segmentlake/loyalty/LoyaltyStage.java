@@ -4,9 +4,7 @@ import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.JoinKeys;
@@ -24,7 +22,6 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.execution.LogicalRDD;
 import org.apache.spark.storage.StorageLevel;
 
 /** The loyalty stage: points per rule family, tiers and special groups for the whole base. */
@@ -58,16 +55,21 @@ public final class LoyaltyStage {
         in.interactions()
             .map(i -> InteractionPoints.fromInteractions(i, s.interactions()))
             .map(e -> InteractionPoints.inWindow(e, asOf, s.windowDays()));
-    Dataset<Row> pass = kept(LinePass.run(in.usedInvoices(), events, in.products(), asOf, s));
-    Dataset<Row> totals = LinePass.ofKind(pass, LinePass.TOTALS);
+    // What the stage caches, freed by release().
+    List<Dataset<Row>> cached = new ArrayList<>();
+    Dataset<Row> pass =
+        cache(LinePass.run(in.usedInvoices(), events, in.products(), asOf, s), cached);
     Assembly assembly = new Assembly(asOf, s, groupRules(in, s, skipped));
     List<Dataset<Row>> others = new ArrayList<>();
     in.customers()
         .ifPresent(
             c -> {
               others.add(Assembly.customers(c));
-              others.add(Assembly.shares(employerShares(c, totals, assembly, s.employerShare())));
-              InteractionPoints.referrals(c, totals, s.interactions())
+              // Cached: the employer shares and the referrals read it.
+              Dataset<Row> links =
+                  cache(assembly.links(LinePass.ofKind(pass, LinePass.TOTALS), c), cached);
+              others.add(Assembly.shares(employerShares(c, links, s.employerShare())));
+              InteractionPoints.referrals(links, s.interactions())
                   .map(r -> InteractionPoints.perEvent(r, s.interactions(), asOf, s.windowDays()))
                   .ifPresent(r -> others.add(Assembly.earned(r)));
             });
@@ -76,8 +78,8 @@ public final class LoyaltyStage {
     if (s.special().topBuyerYears() > 0) {
       others.add(Assembly.groups(SpecialGroups.topBuyers(pass)));
     }
-    // Kept: the summary, both tables and the stages after this one read it.
-    Dataset<Row> assembled = kept(Assembly.run(pass, others, assembly));
+    // Cached: the summary, both tables and the stages after this one read it.
+    Dataset<Row> assembled = cache(Assembly.run(pass, others, assembly), cached);
     Dataset<Row> points = Assembly.points(assembled);
     Map<String, Object> summary = summary(points, in.previous().isPresent(), skipped, s.tiers());
     return new Result(
@@ -85,21 +87,14 @@ public final class LoyaltyStage {
         Assembly.special(assembled),
         (Long) summary.get("customers"),
         summary,
-        () -> List.of(pass, assembled).forEach(LoyaltyStage::release));
+        () -> cached.forEach(Dataset::unpersist));
   }
 
-  /**
-   * The rows, computed now and kept as Spark's own rows (in memory, spilling to disk), for the
-   * steps that read them more than once. Kept rows, not cached columns: each of these results is
-   * read whole, so the columnar cache's encoding and decoding of every column is all cost.
-   */
-  private static Dataset<Row> kept(Dataset<Row> rows) {
-    return rows.localCheckpoint(true, StorageLevel.MEMORY_AND_DISK());
-  }
-
-  /** Frees the rows of {@link #kept}. */
-  private static void release(Dataset<Row> kept) {
-    ((LogicalRDD) kept.queryExecution().logical()).rdd().unpersist(false);
+  /** The rows, cached (in memory, spilling to disk) and added to the list of what is cached. */
+  private static Dataset<Row> cache(Dataset<Row> rows, List<Dataset<Row>> cached) {
+    Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(kept);
+    return kept;
   }
 
   /** The rules that an absent optional table turns off, in words for the manifest. */
@@ -140,18 +135,15 @@ public final class LoyaltyStage {
   /**
    * Each employee of a legal customer with used lines gets the share of the employer's own purchase
    * points (its purchase families times its type multiplier; 0 without purchase points in the
-   * window): rows (customer_id, employer_share_points). Computed from the legal customers' totals
-   * only.
+   * window): rows (customer_id, employer_share_points). From the own points rows of the links
+   * ({@link Assembly#links}).
    */
   private static Dataset<Row> employerShares(
-      Dataset<Row> customers, Dataset<Row> totals, Assembly assembly, double share) {
-    Schemas.require(customers, "customers", CUSTOMER_ID, CUSTOMER_TYPE, LEGAL_KIND, EMPLOYER_ID);
-    Dataset<Row> legal =
-        customers
-            .where(lower(trim(col(CUSTOMER_TYPE))).equalTo("legal"))
-            .select(col(CUSTOMER_ID), col(CUSTOMER_TYPE), col(LEGAL_KIND));
+      Dataset<Row> customers, Dataset<Row> links, double share) {
+    Schemas.require(customers, "customers", CUSTOMER_ID, EMPLOYER_ID);
     Dataset<Row> employers =
-        assembly.ownPoints(totals, legal).withColumnRenamed(CUSTOMER_ID, EMPLOYER_ID);
+        Assembly.links(links, Assembly.OWN_ROW)
+            .select(col(CUSTOMER_ID).as(EMPLOYER_ID), col(Assembly.OWN));
     return customers
         .where(col(EMPLOYER_ID).isNotNull())
         .select(col(CUSTOMER_ID), col(EMPLOYER_ID))
