@@ -29,14 +29,13 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
-import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.signum;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.segmentlake.Codes;
 import io.segmentlake.DayGaps;
 import io.segmentlake.JoinKeys;
 import io.segmentlake.Money;
@@ -317,7 +316,7 @@ final class Features {
 
   private static Column isWeb(Dataset<Row> lines) {
     return List.of(lines.columns()).contains(CHANNEL)
-        ? coalesce(lower(trim(col(CHANNEL))).equalTo("web"), lit(false))
+        ? coalesce(Codes.isWeb(col(CHANNEL)), lit(false))
         : lit(false);
   }
 

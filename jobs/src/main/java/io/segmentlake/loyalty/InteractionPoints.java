@@ -3,10 +3,9 @@ package io.segmentlake.loyalty;
 import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import io.segmentlake.Codes;
 import io.segmentlake.Days;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.InteractionRule;
@@ -14,8 +13,10 @@ import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -44,27 +45,27 @@ final class InteractionPoints {
 
   private InteractionPoints() {}
 
+  /** The event types the contract lists. */
+  private static final List<String> EVENT_TYPES =
+      List.of(REFERRAL, "club_login", "news_read", "comment", "web_visit");
+
   /**
    * Events of the interactions table that a rule counts, coded: customer, the index of the event
    * type's rule (types compared trimmed and in lower case) and day number. The two derived kinds
    * count for nothing here: referral (whether the referred customer bought is known only from
    * customers.referred_by) and web_purchase (from the invoices), so that neither is counted twice.
-   * A type written exactly as a rule's event (most are) is coded without trimming and lower-casing.
    * Events of no rule are dropped here.
    */
   static Dataset<Row> fromInteractions(Dataset<Row> interactions, List<InteractionRule> rules) {
     Schemas.require(interactions, "interactions", CUSTOMER_ID, EVENT_TS, EVENT_TYPE);
-    Column raw = col(EVENT_TYPE);
-    Column event = lower(trim(raw));
-    // The types as written first; the trimmed lower-case type only when none of them matched.
+    Set<String> forms = new LinkedHashSet<>(EVENT_TYPES);
+    rules.forEach(r -> forms.add(r.event()));
+    Column type = Codes.normalized(col(EVENT_TYPE), forms);
     Column rule = lit(null).cast("int");
-    for (int pass = 0; pass < 2; pass++) {
-      Column type = pass == 0 ? event : raw;
-      for (int i = rules.size() - 1; i >= 0; i--) {
-        String e = rules.get(i).event();
-        if (!e.equals(REFERRAL) && !e.equals(WEB_PURCHASE)) {
-          rule = when(type.equalTo(e), lit(i)).otherwise(rule);
-        }
+    for (int i = rules.size() - 1; i >= 0; i--) {
+      String e = rules.get(i).event();
+      if (!e.equals(REFERRAL) && !e.equals(WEB_PURCHASE)) {
+        rule = when(type.equalTo(e), lit(i)).otherwise(rule);
       }
     }
     return interactions

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import io.segmentlake.Codes;
 import io.segmentlake.DayGaps;
 import io.segmentlake.Days;
 import io.segmentlake.Schemas;
@@ -143,9 +144,7 @@ final class LinePass {
         QUANTITY,
         UNIT_PRICE,
         CHANNEL);
-    // Trimmed and lower-cased only when not written exactly "web" (most are).
-    Column web = col(CHANNEL).equalTo("web").or(lower(trim(col(CHANNEL))).equalTo("web"));
-    Column webPurchase = col(QUANTITY).gt(0).and(web);
+    Column webPurchase = col(QUANTITY).gt(0).and(Codes.isWeb(col(CHANNEL)));
     Dataset<Row> projected =
         lines.select(
             col(CUSTOMER_ID),
@@ -404,8 +403,12 @@ final class LinePass {
     private double recent;
     private int dayCount;
     private int lastWindowDay;
-    // The products bought in the counted years, with their net units per year.
-    private final List<Bought> units = new ArrayList<>();
+    // The products bought in the counted years (numbers, in the order first bought) and their net
+    // units per year: `years` entries per product, at its place in that order (no object per
+    // product and customer).
+    private int[] boughtProducts = new int[64];
+    private long[] units;
+    private int boughtCount;
     // The products with configured flags bought in the window (numbers, with repeats).
     private int[] flagged = new int[16];
     private int flaggedCount;
@@ -423,6 +426,7 @@ final class LinePass {
       this.products = products;
       boughtBy = new int[products.size() + 16];
       slot = new int[boughtBy.length];
+      units = new long[boughtProducts.length * rules.years()];
     }
 
     @Override
@@ -443,7 +447,7 @@ final class LinePass {
       recent = 0;
       dayCount = 0;
       lastWindowDay = Integer.MIN_VALUE;
-      units.clear();
+      boughtCount = 0;
       flaggedCount = 0;
       webInvoices.clear();
       web = false;
@@ -530,12 +534,19 @@ final class LinePass {
         boughtBy = Arrays.copyOf(boughtBy, number * 2);
         slot = Arrays.copyOf(slot, number * 2);
       }
+      int years = rules.years();
       if (boughtBy[number] != customers) {
+        if (boughtCount == boughtProducts.length) {
+          boughtProducts = Arrays.copyOf(boughtProducts, boughtCount * 2);
+          units = Arrays.copyOf(units, boughtProducts.length * years);
+        }
         boughtBy[number] = customers;
-        slot[number] = units.size();
-        units.add(new Bought(number, new long[rules.years()]));
+        slot[number] = boughtCount;
+        boughtProducts[boughtCount] = number;
+        Arrays.fill(units, boughtCount * years, (boughtCount + 1) * years, 0L);
+        boughtCount++;
       }
-      units.get(slot[number]).units()[year] += quantity;
+      units[slot[number] * years + year] += quantity;
     }
 
     /** Adds the customer's rows and counts its units for the leaders. */
@@ -572,11 +583,12 @@ final class LinePass {
       } else if (earned != null) {
         out.add(row(EARNED, customer, EARNED_FROM, (Object) earned));
       }
-      for (Bought b : units) {
-        long[] n = b.units();
-        for (int y = 0; y < n.length; y++) {
-          if (n[y] > 0) {
-            lead(b.number() * rules.years() + y, n[y]);
+      int years = rules.years();
+      for (int i = 0; i < boughtCount; i++) {
+        for (int y = 0; y < years; y++) {
+          long n = units[i * years + y];
+          if (n > 0) {
+            lead(boughtProducts[i] * years + y, n);
           }
         }
       }
@@ -641,9 +653,6 @@ final class LinePass {
       }
     }
   }
-
-  /** A customer's net units of a product (by its number) per counted year. */
-  private record Bought(int number, long[] units) {}
 
   /**
    * The customers (by their count in the task) with the most net units of a product in a year so

@@ -1,0 +1,43 @@
+package io.segmentlake;
+
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+
+/**
+ * Codes in the input tables (channel, event type), compared as the contract reads them: without
+ * leading and trailing spaces and in lower case.
+ */
+public final class Codes {
+  /** The channels the contract lists. */
+  public static final List<String> CHANNELS = List.of("store", "web", "phone");
+
+  /** The channel of web-store purchases. */
+  public static final String WEB = "web";
+
+  private Codes() {}
+
+  /**
+   * The code trimmed of spaces and in lower case. A value written exactly as one of the given forms
+   * (each already trimmed and in lower case, e.g. the contract's values) is taken as it is: most
+   * values are, and trimming and lower-casing copy every other value, row by row.
+   */
+  public static Column normalized(Column code, Collection<String> forms) {
+    for (String form : forms) {
+      if (!form.equals(form.strip().toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException("not a trimmed lower-case form: '" + form + "'");
+      }
+    }
+    return when(code.isin(forms.toArray()), code).otherwise(lower(trim(code)));
+  }
+
+  /** Whether a line's channel is the web store (null for a null channel). */
+  public static Column isWeb(Column channel) {
+    return normalized(channel, CHANNELS).equalTo(WEB);
+  }
+}
