@@ -267,8 +267,8 @@ final class Assembly implements ByCustomer.Task {
         return;
       }
       // A customers row (customer_id, customer_type, legal_kind, referred_by): the totals, if
-      // any, came before it.
-      if (totals == null) {
+      // any, came before it. A null id links nothing (as in a join).
+      if (totals == null || customer == null) {
         return;
       }
       String type = string(r, 1);
