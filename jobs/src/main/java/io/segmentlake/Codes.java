@@ -29,11 +29,24 @@ public final class Codes {
    */
   public static Column normalized(Column code, Collection<String> forms) {
     for (String form : forms) {
-      if (!form.equals(form.strip().toLowerCase(Locale.ROOT))) {
+      if (!form.equals(spacesTrimmed(form).toLowerCase(Locale.ROOT))) {
         throw new IllegalArgumentException("not a trimmed lower-case form: '" + form + "'");
       }
     }
     return when(code.isin(forms.toArray()), code).otherwise(lower(trim(code)));
+  }
+
+  /** The string without leading and trailing spaces (only spaces, like Spark SQL's trim). */
+  public static String spacesTrimmed(String s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && s.charAt(from) == ' ') {
+      from++;
+    }
+    while (to > from && s.charAt(to - 1) == ' ') {
+      to--;
+    }
+    return s.substring(from, to);
   }
 
   /** Whether a line's channel is the web store (null for a null channel). */

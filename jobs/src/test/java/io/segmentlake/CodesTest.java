@@ -35,5 +35,9 @@ class CodesTest {
     assertThatThrownBy(() -> Codes.normalized(col("channel"), List.of("Web")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'Web'");
+    assertThatThrownBy(() -> Codes.normalized(col("channel"), List.of("web ")))
+        .isInstanceOf(IllegalArgumentException.class);
+    // Trimmed as Spark trims (spaces only), as a configured event's name may end otherwise.
+    Codes.normalized(col("event_type"), List.of("club_login\u2003"));
   }
 }

@@ -4,6 +4,7 @@ import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.segmentlake.Codes;
 import io.segmentlake.Money;
 import io.segmentlake.Schemas;
 import io.segmentlake.config.InteractionRule;
@@ -243,7 +244,7 @@ final class Assembly implements ByCustomer.Task {
   }
 
   /** The link rows of a kind. */
-  static Dataset<Row> links(Dataset<Row> links, int kind) {
+  static Dataset<Row> linksOfKind(Dataset<Row> links, int kind) {
     return links.where(col(KIND).equalTo(kind));
   }
 
@@ -272,7 +273,7 @@ final class Assembly implements ByCustomer.Task {
         return;
       }
       String type = string(r, 1);
-      if (type != null && LinePass.spacesTrimmed(type).toLowerCase(Locale.ROOT).equals("legal")) {
+      if (type != null && Codes.spacesTrimmed(type).toLowerCase(Locale.ROOT).equals("legal")) {
         double own = families(totals).subtotal() * multiplier(type, string(r, 2));
         rows.add(RowFactory.create(customer, OWN_ROW, own, null));
       }
@@ -290,12 +291,12 @@ final class Assembly implements ByCustomer.Task {
   /** The multiplier of a customer's purchase points by type (and legal kind), as configured. */
   double multiplier(String customerType, String legalKind) {
     String type =
-        customerType == null ? null : LinePass.spacesTrimmed(customerType).toLowerCase(Locale.ROOT);
+        customerType == null ? null : Codes.spacesTrimmed(customerType).toLowerCase(Locale.ROOT);
     if ("legal".equals(type)) {
       Double kind =
           legalKind == null
               ? null
-              : legalKinds.get(LinePass.spacesTrimmed(legalKind).toLowerCase(Locale.ROOT));
+              : legalKinds.get(Codes.spacesTrimmed(legalKind).toLowerCase(Locale.ROOT));
       return kind == null ? types.legal() : kind;
     }
     return "natural".equals(type) ? types.natural() : 1.0;

@@ -87,7 +87,7 @@ final class InteractionPoints {
       return Optional.empty();
     }
     return Optional.of(
-        Assembly.links(links, Assembly.REFERRED_ROW)
+        Assembly.linksOfKind(links, Assembly.REFERRED_ROW)
             .select(col(CUSTOMER_ID), lit(rule).as(RULE), col(Assembly.REFERRED_DAY).as(DAY)));
   }
 

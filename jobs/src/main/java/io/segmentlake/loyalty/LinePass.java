@@ -211,7 +211,8 @@ final class LinePass {
         Set<String> flags = new TreeSet<>();
         if (!r.isNullAt(5)) {
           for (Object f : r.getList(5)) {
-            String flag = f == null ? null : spacesTrimmed(f.toString()).toLowerCase(Locale.ROOT);
+            String flag =
+                f == null ? null : Codes.spacesTrimmed(f.toString()).toLowerCase(Locale.ROOT);
             if (flag != null && wanted.contains(flag)) {
               flags.add(flag);
             }
@@ -407,7 +408,7 @@ final class LinePass {
     // units per year: `years` entries per product, at its place in that order (no object per
     // product and customer).
     private int[] boughtProducts = new int[64];
-    private long[] units;
+    private long[] unitsByYear;
     private int boughtCount;
     // The products with configured flags bought in the window (numbers, with repeats).
     private int[] flagged = new int[16];
@@ -426,7 +427,7 @@ final class LinePass {
       this.products = products;
       boughtBy = new int[products.size() + 16];
       slot = new int[boughtBy.length];
-      units = new long[boughtProducts.length * rules.years()];
+      unitsByYear = new long[boughtProducts.length * rules.years()];
     }
 
     @Override
@@ -538,15 +539,15 @@ final class LinePass {
       if (boughtBy[number] != customers) {
         if (boughtCount == boughtProducts.length) {
           boughtProducts = Arrays.copyOf(boughtProducts, boughtCount * 2);
-          units = Arrays.copyOf(units, boughtProducts.length * years);
+          unitsByYear = Arrays.copyOf(unitsByYear, boughtProducts.length * years);
         }
         boughtBy[number] = customers;
         slot[number] = boughtCount;
         boughtProducts[boughtCount] = number;
-        Arrays.fill(units, boughtCount * years, (boughtCount + 1) * years, 0L);
+        Arrays.fill(unitsByYear, boughtCount * years, (boughtCount + 1) * years, 0L);
         boughtCount++;
       }
-      units[slot[number] * years + year] += quantity;
+      unitsByYear[slot[number] * years + year] += quantity;
     }
 
     /** Adds the customer's rows and counts its units for the leaders. */
@@ -586,7 +587,7 @@ final class LinePass {
       int years = rules.years();
       for (int i = 0; i < boughtCount; i++) {
         for (int y = 0; y < years; y++) {
-          long n = units[i * years + y];
+          long n = unitsByYear[i * years + y];
           if (n > 0) {
             lead(boughtProducts[i] * years + y, n);
           }
@@ -674,19 +675,6 @@ final class LinePass {
       }
       customers[size++] = customer;
     }
-  }
-
-  /** The string without leading and trailing spaces (only spaces, like Spark SQL's trim). */
-  static String spacesTrimmed(String s) {
-    int from = 0;
-    int to = s.length();
-    while (from < to && s.charAt(from) == ' ') {
-      from++;
-    }
-    while (to > from && s.charAt(to - 1) == ' ') {
-      to--;
-    }
-    return s.substring(from, to);
   }
 
   /** One customer's totals row (see {@link PurchasePoints}). */

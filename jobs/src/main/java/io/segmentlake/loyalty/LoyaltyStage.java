@@ -65,7 +65,7 @@ public final class LoyaltyStage {
         .ifPresent(
             c -> {
               others.add(Assembly.customers(c));
-              // Cached: the employer shares and the referrals read it.
+              // Cached: the employer shares and (with a referral rule) the referrals read it.
               Dataset<Row> links =
                   cache(assembly.links(LinePass.ofKind(pass, LinePass.TOTALS), c), cached);
               others.add(Assembly.shares(employerShares(c, links, s.employerShare())));
@@ -142,7 +142,7 @@ public final class LoyaltyStage {
       Dataset<Row> customers, Dataset<Row> links, double share) {
     Schemas.require(customers, "customers", CUSTOMER_ID, EMPLOYER_ID);
     Dataset<Row> employers =
-        Assembly.links(links, Assembly.OWN_ROW)
+        Assembly.linksOfKind(links, Assembly.OWN_ROW)
             .select(col(CUSTOMER_ID).as(EMPLOYER_ID), col(Assembly.OWN));
     return customers
         .where(col(EMPLOYER_ID).isNotNull())

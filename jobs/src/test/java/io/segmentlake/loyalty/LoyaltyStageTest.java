@@ -15,11 +15,14 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -592,13 +595,47 @@ class LoyaltyStageTest {
 
   @Test
   void releaseFreesTheRowsTheStageKept() {
-    var context = SharedSpark.session().sparkContext();
-    int before = context.getPersistentRDDs().size();
+    JavaSparkContext context =
+        JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext());
+    Set<Integer> before = new HashSet<>(context.getPersistentRDDs().keySet());
     LoyaltyStage.Result result = LoyaltyStage.run(inputs(), AS_OF, settings());
     assertThat(result.points().count()).isEqualTo(result.customers());
-    assertThat(context.getPersistentRDDs().size()).isGreaterThan(before);
+    Set<Integer> kept = new HashSet<>(context.getPersistentRDDs().keySet());
+    kept.removeAll(before);
+    // The line pass's rows, the links and the assembled rows.
+    assertThat(kept).hasSize(3);
     result.release().run();
-    assertThat(context.getPersistentRDDs().size()).isEqualTo(before);
+    assertThat(context.getPersistentRDDs().keySet()).doesNotContainAnyElementsOf(kept);
+  }
+
+  @Test
+  void aLegalTypeIsComparedTrimmedAndInLowerCaseAndAReferralCountsOnlyAPurchase() {
+    LoyaltyStage.Inputs in = inputs();
+    Dataset<Row> customers =
+        Fixtures.rows(
+            CUSTOMERS,
+            List.of(
+                RowFactory.create("W", " LEGAL ", "private", null, null),
+                RowFactory.create("E", "natural", null, "W", null),
+                RowFactory.create("R", "natural", null, null, "W"),
+                // X only returned goods: no first purchase, so W earns no referral for it.
+                RowFactory.create("X", "natural", null, null, "W")));
+    Map<String, Row> c =
+        byCustomer(
+            LoyaltyStage.run(
+                    new LoyaltyStage.Inputs(
+                        in.usedInvoices(),
+                        in.products(),
+                        Optional.of(customers),
+                        in.interactions(),
+                        in.rfmScores(),
+                        in.previous()),
+                    AS_OF,
+                    settings())
+                .points());
+    // As in everyRuleFamilyByHand: W a private company, E its employee, one referral for R.
+    assertThat(families(c.get("W"))).isEqualTo("19.00 3.73 2.66 4.08 0.00 2.95 31.50 0.00 = 63.92");
+    assertThat(families(c.get("E"))).isEqualTo("0.00 0.00 0.00 0.00 0.00 0.00 0.00 3.24 = 3.24");
   }
 
   @Test
