@@ -243,11 +243,6 @@ final class Assembly implements ByCustomer.Task {
         LINKS);
   }
 
-  /** The link rows of a kind. */
-  static Dataset<Row> linksOfKind(Dataset<Row> links, int kind) {
-    return links.where(col(KIND).equalTo(kind));
-  }
-
   /** A task's links: each customer's totals (input 0) and customers rows (input 1). */
   private final class Links implements ByCustomer.Sums {
     private String customer;
@@ -273,7 +268,7 @@ final class Assembly implements ByCustomer.Task {
         return;
       }
       String type = string(r, 1);
-      if (type != null && Codes.spacesTrimmed(type).toLowerCase(Locale.ROOT).equals("legal")) {
+      if (isLegal(type)) {
         double own = families(totals).subtotal() * multiplier(type, string(r, 2));
         rows.add(RowFactory.create(customer, OWN_ROW, own, null));
       }
@@ -288,10 +283,19 @@ final class Assembly implements ByCustomer.Task {
     }
   }
 
+  /** A customer type, trimmed of spaces and in lower case (null stays null). */
+  private static String normalizedType(String customerType) {
+    return customerType == null ? null : Codes.spacesTrimmed(customerType).toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether a customer type is legal (compared trimmed and in lower case). */
+  private static boolean isLegal(String customerType) {
+    return "legal".equals(normalizedType(customerType));
+  }
+
   /** The multiplier of a customer's purchase points by type (and legal kind), as configured. */
   double multiplier(String customerType, String legalKind) {
-    String type =
-        customerType == null ? null : Codes.spacesTrimmed(customerType).toLowerCase(Locale.ROOT);
+    String type = normalizedType(customerType);
     if ("legal".equals(type)) {
       Double kind =
           legalKind == null

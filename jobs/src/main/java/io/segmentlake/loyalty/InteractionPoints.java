@@ -87,7 +87,7 @@ final class InteractionPoints {
       return Optional.empty();
     }
     return Optional.of(
-        Assembly.linksOfKind(links, Assembly.REFERRED_ROW)
+        LinePass.ofKind(links, Assembly.REFERRED_ROW)
             .select(col(CUSTOMER_ID), lit(rule).as(RULE), col(Assembly.REFERRED_DAY).as(DAY)));
   }
 

@@ -167,7 +167,7 @@ final class LinePass {
     return ByCustomer.pass(inputs, () -> new Customer(rules, catalog.value()), ROWS);
   }
 
-  /** The rows of one kind of the pass's result. */
+  /** The rows of one kind (the {@link #KIND} column) of a pass's result: this one's or links'. */
   static Dataset<Row> ofKind(Dataset<Row> pass, int kind) {
     return pass.where(col(KIND).equalTo(kind));
   }

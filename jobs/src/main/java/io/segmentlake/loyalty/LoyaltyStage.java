@@ -142,7 +142,7 @@ public final class LoyaltyStage {
       Dataset<Row> customers, Dataset<Row> links, double share) {
     Schemas.require(customers, "customers", CUSTOMER_ID, EMPLOYER_ID);
     Dataset<Row> employers =
-        Assembly.linksOfKind(links, Assembly.OWN_ROW)
+        LinePass.ofKind(links, Assembly.OWN_ROW)
             .select(col(CUSTOMER_ID).as(EMPLOYER_ID), col(Assembly.OWN));
     return customers
         .where(col(EMPLOYER_ID).isNotNull())
