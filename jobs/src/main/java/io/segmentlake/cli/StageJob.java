@@ -6,6 +6,7 @@ import io.segmentlake.config.ClusterSettings;
 import io.segmentlake.config.Settings;
 import io.segmentlake.lake.LakeReader;
 import io.segmentlake.lake.Publisher;
+import io.segmentlake.lake.Publisher.Table;
 import io.segmentlake.lake.RunLog;
 import io.segmentlake.loyalty.LoyaltyStage;
 import io.segmentlake.predict.PredictStage;
@@ -148,6 +149,11 @@ final class StageJob {
     ingested.forEach(Ingest::release);
   }
 
+  /** Stages the tables at the same time ({@link Publisher#stage(List)}) and records them. */
+  private void stage(Publisher publisher, Table... tables) {
+    publisher.stage(List.of(tables)).forEach(manifest::table);
+  }
+
   /** Frees the classified rows of an input table read in this run (its quarantine stays). */
   private void releaseRows(String table) {
     ingested.stream().filter(in -> in.source().table().equals(table)).forEach(Ingest::releaseRows);
@@ -156,9 +162,10 @@ final class StageJob {
   private RfmStage.Result rfm(Ingest invoices, Publisher publisher) {
     progress.start();
     RfmStage.Result rfm = RfmStage.run(invoices.used(), asOf, settings.rfm());
-    manifest.table(
-        "rfm_scores", publisher.stage("rfm_scores", rfm.scores(), rfm.customersScored()));
-    manifest.table("rfm_thresholds", publisher.stage("rfm_thresholds", rfm.thresholds(), 1));
+    stage(
+        publisher,
+        new Table("rfm_scores", rfm.scores(), rfm.customersScored()),
+        new Table("rfm_thresholds", rfm.thresholds(), 1));
     manifest.put("rfm", rfm.summary());
     manifest.stage(
         "rfm", progress.done("rfm", Progress.n(rfm.customersScored()) + " customers scored"));
@@ -186,11 +193,10 @@ final class StageJob {
                 previous.map(Map.Entry::getValue)),
             asOf,
             settings.loyalty());
-    manifest.table(
-        "loyalty_points", publisher.stage("loyalty_points", loyalty.points(), loyalty.customers()));
-    manifest.table(
-        "special_customers",
-        publisher.stage("special_customers", loyalty.special(), loyalty.customers()));
+    stage(
+        publisher,
+        new Table("loyalty_points", loyalty.points(), loyalty.customers()),
+        new Table("special_customers", loyalty.special(), loyalty.customers()));
     Map<String, Object> summary = new LinkedHashMap<>(loyalty.summary());
     summary.put("previous_run_date", previous.map(p -> p.getKey().toString()).orElse(null));
     manifest.put("loyalty", summary);
@@ -241,10 +247,10 @@ final class StageJob {
                 invoices.used(), products, points, previous.map(Map.Entry::getValue)),
             asOf,
             s);
-    manifest.table(
-        "customer_clusters",
-        publisher.stage("customer_clusters", clusters.assignments(), clusters.customers()));
-    manifest.table("cluster_profiles", publisher.stage("cluster_profiles", clusters.profiles(), 1));
+    stage(
+        publisher,
+        new Table("customer_clusters", clusters.assignments(), clusters.customers()),
+        new Table("cluster_profiles", clusters.profiles(), 1));
     Map<String, Object> summary = new LinkedHashMap<>(clusters.summary());
     summary.put("previous_run_date", previous.map(p -> p.getKey().toString()).orElse(null));
     manifest.put("clusters", summary);
@@ -294,14 +300,16 @@ final class StageJob {
             asOf,
             settings.reports(),
             PredictStage.scoreColumns(settings.predict()));
-    reports
-        .tables()
-        .forEach(
-            (name, rows) ->
-                manifest.table(
-                    name,
-                    publisher.stage(
-                        name, rows, name.equals("customer_segments") ? reports.customers() : 1)));
+    stage(
+        publisher,
+        reports.tables().entrySet().stream()
+            .map(
+                t ->
+                    new Table(
+                        t.getKey(),
+                        t.getValue(),
+                        t.getKey().equals("customer_segments") ? reports.customers() : 1))
+            .toArray(Table[]::new));
     manifest.put("reports", reports.summary());
     reports.release().run();
     List<String> missing = reports.sourcesMissing();
@@ -331,13 +339,13 @@ final class StageJob {
     progress.start();
     PredictStage.Result predict = PredictStage.run(invoices.used(), asOf, settings.predict());
     predict.warnings().forEach(w -> Progress.log("warning: " + w));
-    manifest.table(
-        "customer_predictions",
-        publisher.stage("customer_predictions", predict.predictions(), predict.customers()));
-    manifest.table("model_params", publisher.stage("model_params", predict.params(), 1));
-    predict
-        .holdout()
-        .ifPresent(h -> manifest.table("model_holdout", publisher.stage("model_holdout", h, 1)));
+    List<Table> tables =
+        new ArrayList<>(
+            List.of(
+                new Table("customer_predictions", predict.predictions(), predict.customers()),
+                new Table("model_params", predict.params(), 1)));
+    predict.holdout().ifPresent(h -> tables.add(new Table("model_holdout", h, 1)));
+    stage(publisher, tables.toArray(Table[]::new));
     manifest.put("predict", predict.summary());
     predict.release().run();
     manifest.stage(

@@ -8,6 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -42,6 +46,9 @@ public final class Publisher {
     this.trash = new Path(root, "_trash/" + runId);
   }
 
+  /** A table to stage: its name, its rows (without as_of_date) and how many rows are expected. */
+  public record Table(String name, Dataset<Row> rows, long expectedRows) {}
+
   /**
    * Writes a table's rows (without as_of_date) to staging, in about one file per {@code
    * rowsPerFile} of the expected rows; returns the rows and files written.
@@ -57,13 +64,65 @@ public final class Publisher {
    */
   public Map<String, Long> stage(
       String table, String subPartition, Dataset<Row> rows, long expectedRows) {
-    String relative = table + "/" + partition + (subPartition == null ? "" : "/" + subPartition);
+    String relative = relative(table) + (subPartition == null ? "" : "/" + subPartition);
+    Map<String, Long> written = write(table, relative, rows, expectedRows);
+    staged.put(relative, new Path(staging, relative));
+    return written;
+  }
+
+  /**
+   * Writes the tables to staging at the same time, each by its own Spark job from its own thread: a
+   * table of fewer rows than {@code rowsPerFile} is one file written by one task, so writing the
+   * tables one after the other would leave the other cores idle. Returns each table's rows and
+   * files written, by table in the given order; if a write fails, the first failure (in that order)
+   * is thrown once every write has ended.
+   */
+  public Map<String, Map<String, Long>> stage(List<Table> tables) {
+    ExecutorService writers = Executors.newFixedThreadPool(Math.max(1, tables.size()));
+    try {
+      List<Future<Map<String, Long>>> writes = new ArrayList<>();
+      for (Table t : tables) {
+        writes.add(
+            writers.submit(() -> write(t.name(), relative(t.name()), t.rows(), t.expectedRows())));
+      }
+      Map<String, Map<String, Long>> written = new LinkedHashMap<>();
+      Throwable failure = null;
+      for (int i = 0; i < tables.size(); i++) {
+        try {
+          written.put(tables.get(i).name(), writes.get(i).get());
+        } catch (ExecutionException e) {
+          // write() fails with a JobFailure (or an Error).
+          failure = failure == null ? e.getCause() : failure;
+        }
+      }
+      if (failure instanceof RuntimeException r) {
+        throw r;
+      } else if (failure instanceof Error e) {
+        throw e;
+      }
+      written.keySet().forEach(t -> staged.put(relative(t), new Path(staging, relative(t))));
+      return written;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw JobFailure.publishFailed("interrupted while writing tables to " + staging, e);
+    } finally {
+      writers.shutdownNow();
+    }
+  }
+
+  /** The table's partition for the date, relative to the output root and to staging. */
+  private String relative(String table) {
+    return table + "/" + partition;
+  }
+
+  /** Writes the rows to the folder under staging; returns the rows and files written. */
+  private Map<String, Long> write(
+      String table, String relative, Dataset<Row> rows, long expectedRows) {
     Path target = new Path(staging, relative);
     int files = (int) Math.max(1, Math.ceil((double) expectedRows / rowsPerFile));
     try {
       rows.coalesce(files).write().mode(SaveMode.Overwrite).parquet(target.toString());
       Dataset<Row> written = spark.read().parquet(target.toString());
-      staged.put(relative, target);
       return Map.of("rows", written.count(), "files", (long) written.inputFiles().length);
     } catch (Exception e) {
       throw JobFailure.publishFailed(
@@ -73,7 +132,7 @@ public final class Publisher {
 
   /** A table this run has staged for the date, read back from staging. */
   public Optional<Dataset<Row>> staged(String table) {
-    return Optional.ofNullable(staged.get(table + "/" + partition))
+    return Optional.ofNullable(staged.get(relative(table)))
         .map(p -> spark.read().parquet(p.toString()));
   }
 

@@ -248,20 +248,28 @@ final class ByCustomer {
 
   /** Whether the row's customer id is the id, compared in place in Spark's own rows. */
   private static boolean sameId(InternalRow row, UTF8String id) {
-    if (row.isNullAt(0) || id == null) {
-      return row.isNullAt(0) && id == null;
+    return sameString(row, 0, id);
+  }
+
+  /**
+   * Whether the row's string column is the string (both null, or the same bytes), compared in place
+   * in Spark's own rows (without a UTF8String for the column).
+   */
+  static boolean sameString(InternalRow row, int ordinal, UTF8String s) {
+    if (row.isNullAt(ordinal) || s == null) {
+      return row.isNullAt(ordinal) && s == null;
     }
     if (!(row instanceof UnsafeRow unsafe)) {
-      return id.equals(row.getUTF8String(0));
+      return s.equals(row.getUTF8String(ordinal));
     }
-    long offsetAndSize = unsafe.getLong(0);
+    long offsetAndSize = unsafe.getLong(ordinal);
     int size = (int) offsetAndSize;
-    return size == id.numBytes()
+    return size == s.numBytes()
         && ByteArrayMethods.arrayEquals(
             unsafe.getBaseObject(),
             unsafe.getBaseOffset() + (offsetAndSize >>> 32),
-            id.getBaseObject(),
-            id.getBaseOffset(),
+            s.getBaseObject(),
+            s.getBaseOffset(),
             size);
   }
 

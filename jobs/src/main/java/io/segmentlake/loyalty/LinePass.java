@@ -24,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -410,8 +409,10 @@ final class LinePass {
     private int[] boughtProducts = new int[64];
     private long[] unitsByYear;
     private int boughtCount;
-    // The products with configured flags bought in the window (numbers, with repeats).
+    // The products with configured flags bought in the window (numbers, each once), and per
+    // catalog number the last customer (by its count in the task) that bought it.
     private int[] flagged = new int[16];
+    private final int[] flaggedBy;
     private int flaggedCount;
     // Per web invoice, its first day; the web invoice of the lines just read and its first day (a
     // customer's lines come invoice by invoice: most lines of a web invoice repeat the one before).
@@ -426,6 +427,7 @@ final class LinePass {
       this.rules = rules;
       this.products = products;
       boughtBy = new int[products.size() + 16];
+      flaggedBy = new int[products.size()];
       slot = new int[boughtBy.length];
       unitsByYear = new long[boughtProducts.length * rules.years()];
     }
@@ -483,7 +485,7 @@ final class LinePass {
         last = bought ? Math.max(last, day) : day;
         bought = true;
         if (line.getBoolean(L_WEB)) {
-          web(line.isNullAt(L_WEB_INVOICE) ? null : line.getUTF8String(L_WEB_INVOICE), day);
+          web(line, day);
         }
         if (inWindow && day != lastWindowDay) {
           // A customer's lines come invoice by invoice: most repeat the day before them.
@@ -493,7 +495,11 @@ final class LinePass {
           days[dayCount++] = day;
           lastWindowDay = day;
         }
-        if (inWindow && product != null && product.flags().length > 0) {
+        if (inWindow
+            && product != null
+            && product.flags().length > 0
+            && flaggedBy[index] != customers) {
+          flaggedBy[index] = customers;
           if (flaggedCount == flagged.length) {
             flagged = Arrays.copyOf(flagged, flaggedCount * 2);
           }
@@ -517,14 +523,14 @@ final class LinePass {
       }
     }
 
-    /** A web-store purchase line of the invoice on the day. */
-    private void web(UTF8String invoice, int day) {
-      if (!web || !Objects.equals(invoice, webInvoice)) {
+    /** A web-store purchase line on the day (its invoice compared in place). */
+    private void web(InternalRow line, int day) {
+      if (!web || !ByCustomer.sameString(line, L_WEB_INVOICE, webInvoice)) {
         if (web) {
           webInvoices.merge(webInvoice, webDay, Math::min);
         }
         web = true;
-        webInvoice = invoice == null ? null : invoice.copy();
+        webInvoice = line.isNullAt(L_WEB_INVOICE) ? null : line.getUTF8String(L_WEB_INVOICE).copy();
         webDay = day;
       }
       webDay = Math.min(webDay, day);
@@ -601,13 +607,10 @@ final class LinePass {
       if (flaggedCount == 0) {
         return;
       }
-      Arrays.sort(flagged, 0, flaggedCount);
       Map<String, Long> byFlag = new TreeMap<>();
       for (int i = 0; i < flaggedCount; i++) {
-        if (i == 0 || flagged[i] != flagged[i - 1]) {
-          for (String flag : products.products().get(flagged[i]).flags()) {
-            byFlag.merge(flag, 1L, Long::sum);
-          }
+        for (String flag : products.products().get(flagged[i]).flags()) {
+          byFlag.merge(flag, 1L, Long::sum);
         }
       }
       byFlag.forEach((flag, n) -> out.add(row(FLAGGED, customer, FLAGGED_FROM, flag, n)));

@@ -1,6 +1,7 @@
 package io.segmentlake.loyalty;
 
 import static io.segmentlake.loyalty.LoyaltyColumns.*;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
@@ -13,12 +14,13 @@ import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 
 /** Special customer groups: rows (special_group, customer_id, reason). */
 final class SpecialGroups {
   static final String TOP_BUYER = "top_buyer";
   private static final String TOP = "_top_units";
+  private static final String TOP_PRODUCT = "_top_product";
+  private static final String TOP_YEAR = "_top_year";
 
   private SpecialGroups() {}
 
@@ -26,15 +28,23 @@ final class SpecialGroups {
    * The top buyers by net quantity of every product in each of the last `years` calendar years up
    * to the as-of date's (ties all kept; a net quantity of 0 or less tops nothing), from the units
    * rows of the {@link LinePass}: each customer's net units per product and year, already reduced
-   * to each partition's leaders. The leaders across partitions are a small window at the end.
+   * to each partition's leaders. The most units of each product and year across partitions (one row
+   * per product and year: reference-data size, broadcast like the products) pick the leaders that
+   * top it, where the leaders are: they are neither shuffled nor sorted.
    */
   static Dataset<Row> topBuyers(Dataset<Row> pass) {
-    return LinePass.ofKind(pass, LinePass.UNITS)
-        .withColumn(
-            TOP,
-            max(col(LinePass.UNITS_BOUGHT))
-                .over(Window.partitionBy(col(PRODUCT_ID), col(LinePass.YEAR))))
-        .where(col(LinePass.UNITS_BOUGHT).equalTo(col(TOP)))
+    Dataset<Row> leaders = LinePass.ofKind(pass, LinePass.UNITS);
+    Dataset<Row> tops =
+        leaders
+            .groupBy(col(PRODUCT_ID).as(TOP_PRODUCT), col(LinePass.YEAR).as(TOP_YEAR))
+            .agg(max(col(LinePass.UNITS_BOUGHT)).as(TOP));
+    return leaders
+        .join(
+            broadcast(tops),
+            col(PRODUCT_ID)
+                .eqNullSafe(col(TOP_PRODUCT))
+                .and(col(LinePass.YEAR).equalTo(col(TOP_YEAR)))
+                .and(col(LinePass.UNITS_BOUGHT).equalTo(col(TOP))))
         .select(
             lit(TOP_BUYER).as(SPECIAL_GROUP),
             col(CUSTOMER_ID),
