@@ -151,7 +151,11 @@ final class StageJob {
 
   /** Stages the tables at the same time ({@link Publisher#stage(List)}) and records them. */
   private void stage(Publisher publisher, Table... tables) {
-    publisher.stage(List.of(tables)).forEach(manifest::table);
+    stage(publisher, List.of(tables));
+  }
+
+  private void stage(Publisher publisher, List<Table> tables) {
+    publisher.stage(tables).forEach(manifest::table);
   }
 
   /** Frees the classified rows of an input table read in this run (its quarantine stays). */
@@ -309,7 +313,7 @@ final class StageJob {
                         t.getKey(),
                         t.getValue(),
                         t.getKey().equals("customer_segments") ? reports.customers() : 1))
-            .toArray(Table[]::new));
+            .toList());
     manifest.put("reports", reports.summary());
     reports.release().run();
     List<String> missing = reports.sourcesMissing();
@@ -345,7 +349,7 @@ final class StageJob {
                 new Table("customer_predictions", predict.predictions(), predict.customers()),
                 new Table("model_params", predict.params(), 1)));
     predict.holdout().ifPresent(h -> tables.add(new Table("model_holdout", h, 1)));
-    stage(publisher, tables.toArray(Table[]::new));
+    stage(publisher, tables);
     manifest.put("predict", predict.summary());
     predict.release().run();
     manifest.stage(

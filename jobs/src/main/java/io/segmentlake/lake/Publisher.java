@@ -4,10 +4,12 @@ import io.segmentlake.JobFailure;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,13 +73,22 @@ public final class Publisher {
   }
 
   /**
-   * Writes the tables to staging at the same time, each by its own Spark job from its own thread: a
-   * table of fewer rows than {@code rowsPerFile} is one file written by one task, so writing the
-   * tables one after the other would leave the other cores idle. Returns each table's rows and
-   * files written, by table in the given order; if a write fails, the first failure (in that order)
-   * is thrown once every write has ended.
+   * Writes the tables to staging at the same time, each from its own thread (a write job and a
+   * count of what it wrote): a table of at most {@code rowsPerFile} expected rows is one file
+   * written by one task, so writing the tables one after the other would leave the other cores
+   * idle. Returns each table's rows and files written, by table in the given order. If writes fail,
+   * the first failure (in that order, with the others suppressed in it) is thrown once every write
+   * has ended, and none of the tables is staged. (If the calling thread is interrupted, it fails at
+   * once; the writes under way may still finish into this run's staging folder, which is never
+   * published.)
    */
   public Map<String, Map<String, Long>> stage(List<Table> tables) {
+    Set<String> names = new HashSet<>();
+    for (Table t : tables) {
+      if (!names.add(t.name())) {
+        throw new IllegalArgumentException("table '" + t.name() + "' is staged twice");
+      }
+    }
     ExecutorService writers = Executors.newFixedThreadPool(Math.max(1, tables.size()));
     try {
       List<Future<Map<String, Long>>> writes = new ArrayList<>();
@@ -86,19 +97,26 @@ public final class Publisher {
             writers.submit(() -> write(t.name(), relative(t.name()), t.rows(), t.expectedRows())));
       }
       Map<String, Map<String, Long>> written = new LinkedHashMap<>();
-      Throwable failure = null;
+      JobFailure failure = null;
       for (int i = 0; i < tables.size(); i++) {
         try {
           written.put(tables.get(i).name(), writes.get(i).get());
         } catch (ExecutionException e) {
-          // write() fails with a JobFailure (or an Error).
-          failure = failure == null ? e.getCause() : failure;
+          JobFailure f =
+              e.getCause() instanceof JobFailure j
+                  ? j
+                  : JobFailure.publishFailed(
+                      "could not write table '" + tables.get(i).name() + "': " + rootCause(e),
+                      e.getCause());
+          if (failure == null) {
+            failure = f;
+          } else {
+            failure.addSuppressed(f);
+          }
         }
       }
-      if (failure instanceof RuntimeException r) {
-        throw r;
-      } else if (failure instanceof Error e) {
-        throw e;
+      if (failure != null) {
+        throw failure;
       }
       written.keySet().forEach(t -> staged.put(relative(t), new Path(staging, relative(t))));
       return written;

@@ -410,7 +410,7 @@ final class LinePass {
     private long[] unitsByYear;
     private int boughtCount;
     // The products with configured flags bought in the window (numbers, each once), and per
-    // catalog number the last customer (by its count in the task) that bought it.
+    // catalog number the last customer (by its count in the task) that bought it in the window.
     private int[] flagged = new int[16];
     private final int[] flaggedBy;
     private int flaggedCount;

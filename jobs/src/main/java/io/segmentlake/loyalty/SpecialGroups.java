@@ -28,9 +28,11 @@ final class SpecialGroups {
    * The top buyers by net quantity of every product in each of the last `years` calendar years up
    * to the as-of date's (ties all kept; a net quantity of 0 or less tops nothing), from the units
    * rows of the {@link LinePass}: each customer's net units per product and year, already reduced
-   * to each partition's leaders. The most units of each product and year across partitions (one row
-   * per product and year: reference-data size, broadcast like the products) pick the leaders that
-   * top it, where the leaders are: they are neither shuffled nor sorted.
+   * to each partition's leaders. The most units of each product and year bought (an aggregate: one
+   * row per product id in the lines and year, of the size of the catalog, broadcast like the
+   * products) are joined to the leaders where they are, which keeps those that reach them: the
+   * leader rows are neither shuffled nor sorted (before, a window over them was). Units rows always
+   * have a product id; the ids are compared null-safe as the window's partitions were.
    */
   static Dataset<Row> topBuyers(Dataset<Row> pass) {
     Dataset<Row> leaders = LinePass.ofKind(pass, LinePass.UNITS);

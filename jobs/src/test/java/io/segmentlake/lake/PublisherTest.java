@@ -60,15 +60,30 @@ class PublisherTest {
             () ->
                 publisher.stage(
                     List.of(
-                        new Table("good", spark.range(3).toDF(), 3),
-                        new Table(
-                            "broken", spark.range(3).selectExpr("raise_error('no disk')"), 3))))
+                        new Table("broken", spark.range(3).selectExpr("raise_error('no disk')"), 3),
+                        new Table("good", spark.range(3).toDF(), 3))))
         .isInstanceOfSatisfying(
             JobFailure.class, e -> assertThat(e.exitCode()).isEqualTo(JobFailure.PUBLISH_FAILED))
         .hasMessageContaining("could not write table 'broken'")
         .hasMessageContaining("no disk");
+    // The failure is thrown once the other write has ended; nothing is recorded as staged.
+    assertThat(out.resolve("_staging/run-1/good/as_of_date=" + AS_OF + "/_SUCCESS")).exists();
     assertThat(publisher.staged("good")).isEmpty();
     publisher.commit();
     assertThat(Files.exists(live("good"))).isFalse();
+  }
+
+  @Test
+  void aTableStagedTwiceInOneCallIsRefused() {
+    SparkSession spark = SharedSpark.session();
+    assertThatThrownBy(
+            () ->
+                publisher(spark)
+                    .stage(
+                        List.of(
+                            new Table("t", spark.range(1).toDF(), 1),
+                            new Table("t", spark.range(2).toDF(), 2))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'t' is staged twice");
   }
 }

@@ -382,7 +382,12 @@ class LoyaltyStageTest {
                 // Not flagged 'special'; a return; before the points window: none count.
                 line("f3", "F", "2024-12-02", "P4", 1, 10),
                 line("f4", "G", "2024-12-02", "P2", -1, 10),
-                line("f5", "G", "2022-12-02", "P3", 1, 10)));
+                line("f5", "G", "2022-12-02", "P3", 1, 10),
+                // Others buying the same flagged products (with two tasks, two of F, H and I
+                // share one, whose marks of the products bought must not carry over): 1 each.
+                line("h1", "H", "2024-12-03", "P2", 1, 10),
+                line("h2", "H", "2024-12-04", "P2", 1, 10),
+                line("i1", "I", "2024-12-03", "P3", 1, 10)));
     LoyaltyStage.Inputs in =
         new LoyaltyStage.Inputs(
             lines,
@@ -400,8 +405,10 @@ class LoyaltyStageTest {
             .filter(r -> r.startsWith("bought_"))
             .toList();
     assertThat(rows)
-        .containsExactly(
-            "bought_special F: bought 2 product(s) flagged 'special' in the points window");
+        .containsExactlyInAnyOrder(
+            "bought_special F: bought 2 product(s) flagged 'special' in the points window",
+            "bought_special H: bought 1 product(s) flagged 'special' in the points window",
+            "bought_special I: bought 1 product(s) flagged 'special' in the points window");
   }
 
   @Test
