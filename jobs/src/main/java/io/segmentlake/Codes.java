@@ -29,15 +29,23 @@ public final class Codes {
    */
   public static Column normalized(Column code, Collection<String> forms) {
     for (String form : forms) {
-      if (!form.equals(spacesTrimmed(form).toLowerCase(Locale.ROOT))) {
+      if (!form.equals(normalized(form))) {
         throw new IllegalArgumentException("not a trimmed lower-case form: '" + form + "'");
       }
     }
     return when(code.isin(forms.toArray()), code).otherwise(lower(trim(code)));
   }
 
+  /**
+   * A code read in Java as {@link #normalized(Column, Collection)} reads it in Spark: trimmed of
+   * spaces and in lower case (null stays null).
+   */
+  public static String normalized(String code) {
+    return code == null ? null : spacesTrimmed(code).toLowerCase(Locale.ROOT);
+  }
+
   /** The string without leading and trailing spaces (only spaces, like Spark SQL's trim). */
-  public static String spacesTrimmed(String s) {
+  private static String spacesTrimmed(String s) {
     int from = 0;
     int to = s.length();
     while (from < to && s.charAt(from) == ' ') {

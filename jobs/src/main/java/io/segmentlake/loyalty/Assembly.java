@@ -283,24 +283,16 @@ final class Assembly implements ByCustomer.Task {
     }
   }
 
-  /** A customer type, trimmed of spaces and in lower case (null stays null). */
-  private static String normalizedType(String customerType) {
-    return customerType == null ? null : Codes.spacesTrimmed(customerType).toLowerCase(Locale.ROOT);
-  }
-
   /** Whether a customer type is legal (compared trimmed and in lower case). */
   private static boolean isLegal(String customerType) {
-    return "legal".equals(normalizedType(customerType));
+    return "legal".equals(Codes.normalized(customerType));
   }
 
   /** The multiplier of a customer's purchase points by type (and legal kind), as configured. */
   double multiplier(String customerType, String legalKind) {
-    String type = normalizedType(customerType);
+    String type = Codes.normalized(customerType);
     if ("legal".equals(type)) {
-      Double kind =
-          legalKind == null
-              ? null
-              : legalKinds.get(Codes.spacesTrimmed(legalKind).toLowerCase(Locale.ROOT));
+      Double kind = legalKinds.get(Codes.normalized(legalKind));
       return kind == null ? types.legal() : kind;
     }
     return "natural".equals(type) ? types.natural() : 1.0;

@@ -228,7 +228,7 @@ final class ByCustomer {
         sums.start(id);
         for (int i = 0; i < n; i++) {
           Iterator<InternalRow> input = inputs.get(i);
-          while (heads[i] != null && sameId(heads[i], previous)) {
+          while (heads[i] != null && sameString(heads[i], 0, previous)) {
             sums.add(i, heads[i]);
             heads[i] = input.hasNext() ? input.next() : null;
           }
@@ -244,11 +244,6 @@ final class ByCustomer {
         return ready.poll();
       }
     };
-  }
-
-  /** Whether the row's customer id is the id, compared in place in Spark's own rows. */
-  private static boolean sameId(InternalRow row, UTF8String id) {
-    return sameString(row, 0, id);
   }
 
   /**

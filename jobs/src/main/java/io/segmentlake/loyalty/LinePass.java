@@ -210,8 +210,7 @@ final class LinePass {
         Set<String> flags = new TreeSet<>();
         if (!r.isNullAt(5)) {
           for (Object f : r.getList(5)) {
-            String flag =
-                f == null ? null : Codes.spacesTrimmed(f.toString()).toLowerCase(Locale.ROOT);
+            String flag = Codes.normalized(f == null ? null : f.toString());
             if (flag != null && wanted.contains(flag)) {
               flags.add(flag);
             }
