@@ -23,7 +23,7 @@ public record RowCounts(
             .groupBy(col(InvoiceRules.ROW_STATUS), col(InvoiceRules.ROW_REASON))
             .count()
             .collectAsList()) {
-      String status = row.getString(0);
+      byte status = row.getByte(0);
       long n = row.getLong(2);
       switch (status) {
         case InvoiceRules.USED -> used += n;

@@ -22,7 +22,7 @@ final class RowRules {
   }
 
   /** A rule that gives matching rows a status and a reason. */
-  static Column[] rule(Column condition, String status, Column reason) {
+  static Column[] rule(Column condition, byte status, Column reason) {
     return new Column[] {condition, lit(status), reason};
   }
 

@@ -49,14 +49,17 @@ class InvoiceRulesTest {
     Map<String, Row> byId = new java.util.HashMap<>();
     for (Row r : classified.collectAsList()) {
       String key = r.getAs("invoice_id") + "/" + r.getAs("line_no");
-      byId.merge(key, r, (a, b) -> a.getAs(InvoiceRules.ROW_STATUS).equals("used") ? b : a);
+      byId.merge(
+          key, r, (a, b) -> (byte) a.getAs(InvoiceRules.ROW_STATUS) == InvoiceRules.USED ? b : a);
     }
     return byId;
   }
 
   private static String outcome(Map<String, Row> rows, String id) {
     Row r = rows.get(id);
-    return r.getAs(InvoiceRules.ROW_STATUS) + ": " + r.getAs(InvoiceRules.ROW_REASON);
+    return InvoiceRules.statusName(r.getAs(InvoiceRules.ROW_STATUS))
+        + ": "
+        + r.getAs(InvoiceRules.ROW_REASON);
   }
 
   @Test

@@ -31,7 +31,7 @@ class ReferenceRulesTest {
             r ->
                 r.getAs(schema.fieldNames()[0])
                     + " "
-                    + r.getAs(InvoiceRules.ROW_STATUS)
+                    + InvoiceRules.statusName(r.getAs(InvoiceRules.ROW_STATUS))
                     + (r.getAs(InvoiceRules.ROW_REASON) == null
                         ? ""
                         : ": " + r.getAs(InvoiceRules.ROW_REASON))
