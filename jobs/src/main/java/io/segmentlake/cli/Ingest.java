@@ -32,6 +32,16 @@ record Ingest(
     return asOf.plusDays(1).atStartOfDay(settings.timeZone()).toInstant();
   }
 
+  /**
+   * The first instant of the loyalty points window in the configured zone: the start of its first
+   * day (the window's last day is the as-of date).
+   */
+  static Instant windowStart(Settings settings, LocalDate asOf) {
+    return asOf.minusDays(settings.loyalty().windowDays() - 1L)
+        .atStartOfDay(settings.timeZone())
+        .toInstant();
+  }
+
   /** Reads and classifies the invoices and counts rows by outcome (one pass over the input). */
   static Ingest invoices(SparkSession spark, Settings settings, LocalDate asOf, Progress progress) {
     progress.start();
@@ -40,11 +50,15 @@ record Ingest(
     return classify(
         source,
         raw,
+        Optional.empty(),
         conformed -> InvoiceRules.classify(conformed, cutoff(settings, asOf), settings.quality()),
         progress);
   }
 
-  /** Reads and classifies an optional table, or says that it is absent. */
+  /**
+   * Reads and classifies an optional table, or says that it is absent. Interactions before the
+   * loyalty points window are only counted ({@link ReferenceRules#notBefore}).
+   */
   static Optional<Ingest> optional(
       SparkSession spark, Settings settings, String table, LocalDate asOf, Progress progress) {
     progress.start();
@@ -58,6 +72,9 @@ record Ingest(
         classify(
             source,
             raw.get(),
+            table.equals("interactions")
+                ? Optional.of(windowStart(settings, asOf))
+                : Optional.empty(),
             conformed ->
                 ReferenceRules.classify(table, conformed, cutoff(settings, asOf))
                     // Event ids only identify repeats (a repeat's raw row keeps its id); the
@@ -66,11 +83,23 @@ record Ingest(
             progress));
   }
 
+  /**
+   * Conforms and classifies the rows (from `since` on, when given: the rows before it are counted
+   * by a second, cheap job on the input, and excluded), caches them and counts them by outcome.
+   */
   private static Ingest classify(
-      TableSource source, Dataset<Row> raw, UnaryOperator<Dataset<Row>> rules, Progress progress) {
-    Dataset<Row> classified =
-        rules.apply(Conformer.conform(raw, source)).persist(StorageLevel.MEMORY_AND_DISK());
+      TableSource source,
+      Dataset<Row> raw,
+      Optional<Instant> since,
+      UnaryOperator<Dataset<Row>> rules,
+      Progress progress) {
+    Dataset<Row> conformed = Conformer.conform(raw, source);
+    Dataset<Row> kept = since.map(s -> ReferenceRules.notBefore(conformed, s)).orElse(conformed);
+    Dataset<Row> classified = rules.apply(kept).persist(StorageLevel.MEMORY_AND_DISK());
     RowCounts counts = RowCounts.of(source.table(), classified);
+    if (since.isPresent()) {
+      counts = counts.plusExcluded(ReferenceRules.BEFORE_WINDOW, raw.count() - counts.read());
+    }
     Dataset<Row> quarantined = Quarantine.rows(classified).persist(StorageLevel.MEMORY_AND_DISK());
     // Filled now, while the classified rows are cached: they may be freed before it is written.
     quarantined.count();

@@ -50,13 +50,15 @@ final class InteractionPoints {
       List.of(REFERRAL, "club_login", "news_read", "comment", "web_visit");
 
   /**
-   * Events of the interactions table that a rule counts, coded: customer, the index of the event
-   * type's rule (types compared trimmed and in lower case) and day number. The two derived kinds
-   * count for nothing here: referral (whether the referred customer bought is known only from
-   * customers.referred_by) and web_purchase (from the invoices), so that neither is counted twice.
-   * Events of no rule are dropped here.
+   * Events of the interactions table in the points window that a rule counts, coded: customer, the
+   * index of the event type's rule (types compared trimmed and in lower case) and day number. The
+   * window is applied first, on the day alone, so that the type of an event before it (most of a
+   * long history) is not compared. The two derived kinds count for nothing here: referral (whether
+   * the referred customer bought is known only from customers.referred_by) and web_purchase (from
+   * the invoices), so that neither is counted twice. Events of no rule are dropped here.
    */
-  static Dataset<Row> fromInteractions(Dataset<Row> interactions, List<InteractionRule> rules) {
+  static Dataset<Row> coded(
+      Dataset<Row> interactions, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
     Schemas.require(interactions, "interactions", CUSTOMER_ID, EVENT_TS, EVENT_TYPE);
     Set<String> forms = new LinkedHashSet<>(EVENT_TYPES);
     rules.forEach(r -> forms.add(r.event()));
@@ -68,11 +70,13 @@ final class InteractionPoints {
         rule = when(type.equalTo(e), lit(i)).otherwise(rule);
       }
     }
-    return interactions
-        .select(
+    Dataset<Row> days =
+        interactions.select(
             col(CUSTOMER_ID),
-            rule.as(RULE),
-            Days.epochDay(col(EVENT_TS), interactions.sparkSession()).as(DAY))
+            Days.epochDay(col(EVENT_TS), interactions.sparkSession()).as(DAY),
+            col(EVENT_TYPE));
+    return inWindow(days, asOf, windowDays)
+        .select(col(CUSTOMER_ID), rule.as(RULE), col(DAY))
         .where(col(RULE).isNotNull());
   }
 
@@ -91,12 +95,10 @@ final class InteractionPoints {
             .select(col(CUSTOMER_ID), lit(rule).as(RULE), col(Assembly.REFERRED_DAY).as(DAY)));
   }
 
-  /** The coded events (customer_id, rule index, day number) in the points window. */
-  static Dataset<Row> inWindow(Dataset<Row> coded, LocalDate asOf, int windowDays) {
+  /** The rows (with a day number) in the points window. */
+  private static Dataset<Row> inWindow(Dataset<Row> rows, LocalDate asOf, int windowDays) {
     int asOfDay = (int) asOf.toEpochDay();
-    return coded
-        .where(col(DAY).gt(asOfDay - windowDays).and(col(DAY).leq(asOfDay)))
-        .select(col(CUSTOMER_ID), col(RULE), col(DAY));
+    return rows.where(col(DAY).gt(asOfDay - windowDays).and(col(DAY).leq(asOfDay)));
   }
 
   /**

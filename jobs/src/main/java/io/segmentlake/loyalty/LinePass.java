@@ -123,9 +123,9 @@ final class LinePass {
   private LinePass() {}
 
   /**
-   * The pass over the used lines and the coded events of the interactions ({@link
-   * InteractionPoints#inWindow}), a task per partition. Products and flags may be absent (weights
-   * 1, no flagged groups), and so may the events.
+   * The pass over the used lines and the coded events of the interactions in the points window
+   * ({@link InteractionPoints#coded}), a task per partition. Products and flags may be absent
+   * (weights 1, no flagged groups), and so may the events.
    */
   static Dataset<Row> run(
       Dataset<Row> lines,

@@ -53,8 +53,7 @@ public final class LoyaltyStage {
     List<String> skipped = skippedRules(in);
     Optional<Dataset<Row>> events =
         in.interactions()
-            .map(i -> InteractionPoints.fromInteractions(i, s.interactions()))
-            .map(e -> InteractionPoints.inWindow(e, asOf, s.windowDays()));
+            .map(i -> InteractionPoints.coded(i, s.interactions(), asOf, s.windowDays()));
     // What the stage caches, freed by release().
     List<Dataset<Row>> cached = new ArrayList<>();
     Dataset<Row> pass =

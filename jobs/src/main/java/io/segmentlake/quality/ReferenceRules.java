@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +22,30 @@ import org.apache.spark.sql.types.DataTypes;
  * Classifies the rows of the optional tables (products, customers, interactions) as used, excluded
  * or quarantined, as {@link InvoiceRules} does for invoices: values that do not parse, missing keys
  * and NaN or infinite numbers (products' unit_cost and margin_rate) are quarantined, interactions
- * after the as-of date are excluded, and a repeated key (product, customer, event id) keeps its
- * first row and quarantines the others.
+ * after the as-of date are excluded (and those before the loyalty points window, {@link
+ * #notBefore}), and a repeated key (product, customer, event id) keeps its first row and
+ * quarantines the others.
  */
 public final class ReferenceRules {
   private static final String EVENT_TS = "event_ts";
   private static final String EVENT_ID = "event_id";
 
+  /** The exclusion reason of interactions before the loyalty points window. */
+  public static final String BEFORE_WINDOW = "before the loyalty points window";
+
   private ReferenceRules() {}
+
+  /**
+   * The conformed interactions at or after the instant, and those whose event_ts is missing or did
+   * not parse (the rules quarantine them). The others are before the loyalty points window: only
+   * the loyalty stage reads interactions, and only in that window, so they are counted as excluded
+   * ({@link #BEFORE_WINDOW}) and neither classified nor kept. On a long history that is most of the
+   * table.
+   */
+  public static Dataset<Row> notBefore(Dataset<Row> conformed, Instant since) {
+    return conformed.where(
+        col(EVENT_TS).isNull().or(col(EVENT_TS).geq(lit(Timestamp.from(since)))));
+  }
 
   /** Adds row_status and row_reason to a conformed optional table. */
   public static Dataset<Row> classify(String table, Dataset<Row> conformed, Instant cutoff) {

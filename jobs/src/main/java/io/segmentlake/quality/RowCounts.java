@@ -35,6 +35,16 @@ public record RowCounts(
     return new RowCounts(table, read, used, excluded, quarantined);
   }
 
+  /** The counts with rows more read and excluded for the reason (none added when 0). */
+  public RowCounts plusExcluded(String reason, long rows) {
+    if (rows == 0) {
+      return this;
+    }
+    Map<String, Long> more = new TreeMap<>(excluded);
+    more.merge(reason, rows, Long::sum);
+    return new RowCounts(table, read + rows, used, more, quarantined);
+  }
+
   /** Rows quarantined for any reason. */
   public long quarantinedTotal() {
     return total(quarantined);

@@ -177,7 +177,23 @@ class CliTest {
     assertThat(june.get("command").asText()).isEqualTo("loyalty");
     assertThat(june.at("/loyalty/rules_skipped").size()).isZero();
     assertThat(june.at("/loyalty/previous_run").asBoolean()).isFalse();
-    assertThat(june.at("/row_counts/interactions/read").asLong()).isPositive();
+    // Interactions before the points window (365 days to 2025-06-30: from 2024-07-01, UTC) are
+    // counted as excluded, and the counts still add up.
+    JsonNode interactions = june.at("/row_counts/interactions");
+    long before =
+        SharedSpark.session()
+            .read()
+            .parquet(SAMPLE + "/interactions")
+            .where("event_ts < timestamp '2024-07-01 00:00:00'")
+            .count();
+    assertThat(interactions.at("/excluded_by_reason/before the loyalty points window").asLong())
+        .isEqualTo(before)
+        .isPositive();
+    assertThat(interactions.get("read").asLong())
+        .isEqualTo(
+            interactions.get("used").asLong()
+                + interactions.get("excluded").asLong()
+                + interactions.get("quarantined").asLong());
     Dataset<Row> first = table(out, "loyalty_points");
     assertThat(first.where("tier_change <> 'new'").count()).isZero();
 

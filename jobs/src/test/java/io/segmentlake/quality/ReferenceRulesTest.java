@@ -84,6 +84,28 @@ class ReferenceRulesTest {
   }
 
   @Test
+  void interactionsBeforeTheWindowStartAreLeftOutAndThoseWithoutAReadableTimeKept() {
+    Settings settings = Settings.from(ConfigLoader.load(Optional.empty(), List.of()));
+    StructType schema = strings("event_id", "customer_id", "event_ts", "event_type");
+    Dataset<Row> raw =
+        SharedSpark.session()
+            .createDataFrame(
+                List.of(
+                    RowFactory.create("e1", "A", "2023-12-31 23:59:59", "club_login"),
+                    RowFactory.create("e2", "A", "2024-01-01 00:00:00", "club_login"),
+                    RowFactory.create("e3", "A", "2024-01-20 08:00:00", "comment"),
+                    RowFactory.create("e4", "A", "last year", "comment"),
+                    RowFactory.create("e5", "A", null, "comment")),
+                schema);
+    Dataset<Row> kept =
+        ReferenceRules.notBefore(
+            Conformer.conform(raw, settings.inputs().get("interactions")),
+            Instant.parse("2024-01-01T00:00:00Z"));
+    assertThat(kept.collectAsList().stream().map(r -> r.<String>getAs("event_id")).sorted())
+        .containsExactly("e2", "e3", "e4", "e5");
+  }
+
+  @Test
   void customersAndProductsKeepTheFirstRowOfAKey() {
     StructType customers = strings("customer_id", "customer_type", "signup_ts");
     assertThat(
