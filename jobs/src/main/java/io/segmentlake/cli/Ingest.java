@@ -1,5 +1,6 @@
 package io.segmentlake.cli;
 
+import io.segmentlake.JobFailure;
 import io.segmentlake.config.Settings;
 import io.segmentlake.config.TableSource;
 import io.segmentlake.lake.LakeReader;
@@ -98,7 +99,14 @@ record Ingest(
     Dataset<Row> classified = rules.apply(kept).persist(StorageLevel.MEMORY_AND_DISK());
     RowCounts counts = RowCounts.of(source.table(), classified);
     if (since.isPresent()) {
-      counts = counts.plusExcluded(ReferenceRules.BEFORE_WINDOW, raw.count() - counts.read());
+      long all = raw.count();
+      if (all < counts.read()) {
+        throw JobFailure.inputRejected(
+            String.format(
+                "%s: the input changed while it was read (%d rows counted, %d classified)",
+                source.describe(), all, counts.read()));
+      }
+      counts = counts.plusExcluded(ReferenceRules.BEFORE_WINDOW, all - counts.read());
     }
     Dataset<Row> quarantined = Quarantine.rows(classified).persist(StorageLevel.MEMORY_AND_DISK());
     // Filled now, while the classified rows are cached: they may be freed before it is written.
