@@ -1,6 +1,5 @@
 package io.segmentlake.cli;
 
-import io.segmentlake.JobFailure;
 import io.segmentlake.config.Settings;
 import io.segmentlake.config.TableSource;
 import io.segmentlake.lake.LakeReader;
@@ -86,7 +85,8 @@ record Ingest(
 
   /**
    * Conforms and classifies the rows (from `since` on, when given: the rows before it are counted
-   * by a second, cheap job on the input, and excluded), caches them and counts them by outcome.
+   * by a second job that reads only their time, and excluded), caches them and counts them by
+   * outcome.
    */
   private static Ingest classify(
       TableSource source,
@@ -99,14 +99,10 @@ record Ingest(
     Dataset<Row> classified = rules.apply(kept).persist(StorageLevel.MEMORY_AND_DISK());
     RowCounts counts = RowCounts.of(source.table(), classified);
     if (since.isPresent()) {
-      long all = raw.count();
-      if (all < counts.read()) {
-        throw JobFailure.inputRejected(
-            String.format(
-                "%s: the input changed while it was read (%d rows counted, %d classified)",
-                source.describe(), all, counts.read()));
-      }
-      counts = counts.plusExcluded(ReferenceRules.BEFORE_WINDOW, all - counts.read());
+      // Reads only event_ts (from Parquet, that one column).
+      counts =
+          counts.plusExcluded(
+              ReferenceRules.BEFORE_WINDOW, ReferenceRules.before(conformed, since.get()).count());
     }
     Dataset<Row> quarantined = Quarantine.rows(classified).persist(StorageLevel.MEMORY_AND_DISK());
     // Filled now, while the classified rows are cached: they may be freed before it is written.

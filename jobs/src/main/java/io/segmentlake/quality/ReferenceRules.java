@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,14 +36,19 @@ public final class ReferenceRules {
 
   /**
    * The conformed interactions at or after the instant, and those whose event_ts is missing or did
-   * not parse (the rules quarantine them). The others are before the loyalty points window: only
-   * the loyalty stage reads interactions, and only in that window, so they are counted as excluded
-   * ({@link #BEFORE_WINDOW}) and neither classified nor kept. On a long history that is most of the
-   * table.
+   * not parse (the rules quarantine them). The others ({@link #before}) are before the loyalty
+   * points window: only the loyalty stage reads interactions, and only in that window, so they are
+   * counted as excluded ({@link #BEFORE_WINDOW}) but neither checked nor kept. On a long history
+   * that is most of the table. Repeats of an event id are found among the rows kept: an event in
+   * the window whose id also appears before it is used.
    */
   public static Dataset<Row> notBefore(Dataset<Row> conformed, Instant since) {
-    return conformed.where(
-        col(EVENT_TS).isNull().or(col(EVENT_TS).geq(lit(Timestamp.from(since)))));
+    return conformed.where(col(EVENT_TS).isNull().or(col(EVENT_TS).geq(lit(since))));
+  }
+
+  /** The conformed interactions before the instant: the rows {@link #notBefore} leaves out. */
+  public static Dataset<Row> before(Dataset<Row> conformed, Instant since) {
+    return conformed.where(col(EVENT_TS).lt(lit(since)));
   }
 
   /** Adds row_status and row_reason to a conformed optional table. */

@@ -55,18 +55,23 @@ public record RowCounts(
     return total(excluded);
   }
 
-  /** Fails the run (exit 3) when the quarantined share exceeds the limit. */
+  /**
+   * Fails the run (exit 3) when the quarantined share of the rows checked exceeds the limit. Rows
+   * before the loyalty points window are not checked ({@link ReferenceRules#notBefore}), so they do
+   * not dilute the share.
+   */
   public void checkGate(double maxQuarantinedRatio, String where) {
-    if (read == 0) {
+    long checked = read - excluded.getOrDefault(ReferenceRules.BEFORE_WINDOW, 0L);
+    if (checked == 0) {
       return;
     }
-    double ratio = (double) quarantinedTotal() / read;
+    double ratio = (double) quarantinedTotal() / checked;
     if (ratio > maxQuarantinedRatio) {
       throw JobFailure.inputRejected(
           String.format(
-              "%s: quality gate failed: %d of %d rows quarantined (%.2f%%), above"
+              "%s: quality gate failed: %d of %d rows checked quarantined (%.2f%%), above"
                   + " segmentlake.quality.max-quarantined-ratio = %s; by reason %s",
-              where, quarantinedTotal(), read, 100.0 * ratio, maxQuarantinedRatio, quarantined));
+              where, quarantinedTotal(), checked, 100.0 * ratio, maxQuarantinedRatio, quarantined));
     }
   }
 

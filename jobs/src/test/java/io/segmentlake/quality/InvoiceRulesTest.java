@@ -134,7 +134,7 @@ class InvoiceRulesTest {
         .containsEntry("cancelled invoice", 1L);
     assertThat(counts.quarantined()).containsExactly(Map.entry("null customer_id", 1L));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> counts.checkGate(0.2, "input x"))
-        .hasMessageContaining("quality gate failed: 1 of 4 rows quarantined (25.00%)")
+        .hasMessageContaining("quality gate failed: 1 of 4 rows checked quarantined (25.00%)")
         .hasMessageContaining("max-quarantined-ratio = 0.2");
     counts.checkGate(0.25, "input x");
   }
