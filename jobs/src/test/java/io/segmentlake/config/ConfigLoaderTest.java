@@ -69,6 +69,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theSessionTimeZoneIsRefusedInSparkConfInFavourOfTheTimeZoneKey() {
+    assertThatThrownBy(() -> load("spark.conf.\"spark.sql.session.timeZone\"=\"Europe/Paris\""))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageContaining("segmentlake.spark.conf.\"spark.sql.session.timeZone\"")
+        .hasMessageContaining("set segmentlake.time-zone instead")
+        .extracting(e -> ((JobFailure) e).exitCode())
+        .isEqualTo(2);
+    assertThat(load("time-zone=Europe/Paris").timeZone().getId()).isEqualTo("Europe/Paris");
+  }
+
+  @Test
   void s3SettingsBecomeS3aSettingsWithTheDefaultCredentialChain() {
     Settings s =
         load(
