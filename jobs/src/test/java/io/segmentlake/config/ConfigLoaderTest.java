@@ -8,12 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
   private static Settings load(String... sets) {
     return Settings.from(ConfigLoader.load(Optional.empty(), List.of(sets)));
+  }
+
+  /** Loading the settings fails with a usage error (exit 2); the assertion goes on its message. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> usageError(String... sets) {
+    return assertThatThrownBy(() -> load(sets))
+        .isInstanceOf(JobFailure.class)
+        .satisfies(e -> assertThat(((JobFailure) e).exitCode()).isEqualTo(2));
   }
 
   @Test
@@ -43,12 +51,9 @@ class ConfigLoaderTest {
 
   @Test
   void unknownKeyIsRejectedWithItsNameAndASuggestion() {
-    assertThatThrownBy(() -> load("segmentlake.rfm.bin=4"))
-        .isInstanceOf(JobFailure.class)
+    usageError("segmentlake.rfm.bin=4")
         .hasMessageContaining("unknown configuration key 'segmentlake.rfm.bin'")
-        .hasMessageContaining("did you mean 'segmentlake.rfm.bins'")
-        .extracting(e -> ((JobFailure) e).exitCode())
-        .isEqualTo(2);
+        .hasMessageContaining("did you mean 'segmentlake.rfm.bins'");
   }
 
   @Test
@@ -58,24 +63,18 @@ class ConfigLoaderTest {
             "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"",
             "spark.conf.\"spark.hadoop.fs.s3a.access.key\"",
             "spark.conf.\"spark.hadoop.fs.s3a.bucket.lake.session.token\"")) {
-      assertThatThrownBy(() -> load(key + "=\"AKIAEXAMPLEVALUE\""))
-          .isInstanceOf(JobFailure.class)
+      usageError(key + "=\"AKIAEXAMPLEVALUE\"")
           .hasMessageContaining("carries a credential")
           .hasMessageContaining("AWS_ACCESS_KEY_ID")
-          .hasMessageNotContaining("AKIAEXAMPLEVALUE")
-          .extracting(e -> ((JobFailure) e).exitCode())
-          .isEqualTo(2);
+          .hasMessageNotContaining("AKIAEXAMPLEVALUE");
     }
   }
 
   @Test
   void theSessionTimeZoneIsRefusedInSparkConfInFavourOfTheTimeZoneKey() {
-    assertThatThrownBy(() -> load("spark.conf.\"spark.sql.session.timeZone\"=\"Europe/Paris\""))
-        .isInstanceOf(JobFailure.class)
+    usageError("spark.conf.\"spark.sql.session.timeZone\"=\"Europe/Paris\"")
         .hasMessageContaining("segmentlake.spark.conf.\"spark.sql.session.timeZone\"")
-        .hasMessageContaining("set segmentlake.time-zone instead")
-        .extracting(e -> ((JobFailure) e).exitCode())
-        .isEqualTo(2);
+        .hasMessageContaining("set segmentlake.time-zone instead");
     assertThat(load("time-zone=Europe/Paris").timeZone().getId()).isEqualTo("Europe/Paris");
   }
 
