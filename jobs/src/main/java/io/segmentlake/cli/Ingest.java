@@ -101,7 +101,7 @@ record Ingest(
     if (since.isPresent()) {
       // Reads only event_ts (from Parquet, that one column).
       counts =
-          counts.plusExcluded(
+          counts.plusUnchecked(
               ReferenceRules.BEFORE_WINDOW, ReferenceRules.before(conformed, since.get()).count());
     }
     Dataset<Row> quarantined = Quarantine.rows(classified).persist(StorageLevel.MEMORY_AND_DISK());

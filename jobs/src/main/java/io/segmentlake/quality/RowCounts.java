@@ -9,9 +9,28 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** What happened to the rows of one input table: read = used + excluded + quarantined. */
+/**
+ * What happened to the rows of one input table: read = used + excluded + quarantined. Of the
+ * excluded rows, `unchecked` were excluded before any rule checked them (see {@link
+ * #plusUnchecked}).
+ */
 public record RowCounts(
-    String table, long read, long used, Map<String, Long> excluded, Map<String, Long> quarantined) {
+    String table,
+    long read,
+    long used,
+    Map<String, Long> excluded,
+    Map<String, Long> quarantined,
+    long unchecked) {
+
+  /** Counts where every row read was checked. */
+  public RowCounts(
+      String table,
+      long read,
+      long used,
+      Map<String, Long> excluded,
+      Map<String, Long> quarantined) {
+    this(table, read, used, excluded, quarantined, 0);
+  }
 
   /** Counts a classified table by status and reason (one small aggregate on the driver). */
   public static RowCounts of(String table, Dataset<Row> classified) {
@@ -35,14 +54,17 @@ public record RowCounts(
     return new RowCounts(table, read, used, excluded, quarantined);
   }
 
-  /** The counts with rows more read and excluded for the reason (none added when 0). */
-  public RowCounts plusExcluded(String reason, long rows) {
+  /**
+   * The counts with rows more read and excluded for the reason without being checked by the rules
+   * (none added when 0): they count in read, not in the quality gate's share.
+   */
+  public RowCounts plusUnchecked(String reason, long rows) {
     if (rows == 0) {
       return this;
     }
     Map<String, Long> more = new TreeMap<>(excluded);
     more.merge(reason, rows, Long::sum);
-    return new RowCounts(table, read + rows, used, more, quarantined);
+    return new RowCounts(table, read + rows, used, more, quarantined, unchecked + rows);
   }
 
   /** Rows quarantined for any reason. */
@@ -56,12 +78,11 @@ public record RowCounts(
   }
 
   /**
-   * Fails the run (exit 3) when the quarantined share of the rows checked exceeds the limit. Rows
-   * before the loyalty points window are not checked ({@link ReferenceRules#notBefore}), so they do
-   * not dilute the share.
+   * Fails the run (exit 3) when the quarantined share of the rows checked exceeds the limit (rows
+   * excluded unchecked, such as interactions before the loyalty points window, do not dilute it).
    */
   public void checkGate(double maxQuarantinedRatio, String where) {
-    long checked = read - excluded.getOrDefault(ReferenceRules.BEFORE_WINDOW, 0L);
+    long checked = read - unchecked;
     if (checked == 0) {
       return;
     }

@@ -15,7 +15,7 @@ class RowCountsTest {
     // 10 rows checked (20 %), not 2 of 100.
     RowCounts counts =
         new RowCounts("interactions", 10, 8, Map.of(), Map.of("null customer_id", 2L))
-            .plusExcluded(ReferenceRules.BEFORE_WINDOW, 90);
+            .plusUnchecked(ReferenceRules.BEFORE_WINDOW, 90);
     assertThat(counts.read()).isEqualTo(100);
     assertThat(counts.excludedTotal()).isEqualTo(90);
     assertThatThrownBy(() -> counts.checkGate(0.1, "interactions"))
