@@ -20,6 +20,10 @@ public final class Codes {
   /** The channel of web-store purchases. */
   public static final String WEB = "web";
 
+  /** The event types the contract lists. */
+  public static final List<String> EVENT_TYPES =
+      List.of("referral", "club_login", "news_read", "comment", "web_visit");
+
   private Codes() {}
 
   /**

@@ -1,5 +1,8 @@
 package io.segmentlake.cli;
 
+import static org.apache.spark.sql.functions.col;
+
+import io.segmentlake.config.InteractionRule;
 import io.segmentlake.config.Settings;
 import io.segmentlake.config.TableSource;
 import io.segmentlake.lake.LakeReader;
@@ -12,6 +15,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -56,8 +60,9 @@ record Ingest(
   }
 
   /**
-   * Reads and classifies an optional table, or says that it is absent. Interactions before the
-   * loyalty points window are only counted ({@link ReferenceRules#notBefore}).
+   * Reads and classifies an optional table, or says that it is absent. Interactions that the
+   * loyalty points cannot count (before the points window, or of an event type no rule counts) are
+   * only counted ({@link ReferenceRules#leftOut}).
    */
   static Optional<Ingest> optional(
       SparkSession spark, Settings settings, String table, LocalDate asOf, Progress progress) {
@@ -73,7 +78,10 @@ record Ingest(
             source,
             raw.get(),
             table.equals("interactions")
-                ? Optional.of(windowStart(settings, asOf))
+                ? Optional.of(
+                    ReferenceRules.leftOut(
+                        windowStart(settings, asOf),
+                        InteractionRule.interactionTypes(settings.loyalty().interactions())))
                 : Optional.empty(),
             conformed ->
                 ReferenceRules.classify(table, conformed, cutoff(settings, asOf))
@@ -84,25 +92,30 @@ record Ingest(
   }
 
   /**
-   * Conforms and classifies the rows (from `since` on, when given: the rows before it are counted
-   * by a second job that reads only their time, and excluded), caches them and counts them by
-   * outcome.
+   * Conforms and classifies the rows (when given a reason to leave rows out, the rows it gives a
+   * reason are excluded without a check: a second job that reads only the columns the reason reads
+   * counts them by reason), caches them and counts them by outcome.
    */
   private static Ingest classify(
       TableSource source,
       Dataset<Row> raw,
-      Optional<Instant> since,
+      Optional<Column> leftOut,
       UnaryOperator<Dataset<Row>> rules,
       Progress progress) {
     Dataset<Row> conformed = Conformer.conform(raw, source);
-    Dataset<Row> kept = since.map(s -> ReferenceRules.notBefore(conformed, s)).orElse(conformed);
+    Dataset<Row> kept = leftOut.map(r -> conformed.where(r.isNull())).orElse(conformed);
     Dataset<Row> classified = rules.apply(kept).persist(StorageLevel.MEMORY_AND_DISK());
     RowCounts counts = RowCounts.of(source.table(), classified);
-    if (since.isPresent()) {
-      // Reads only event_ts (from Parquet, that one column).
-      counts =
-          counts.plusUnchecked(
-              ReferenceRules.BEFORE_WINDOW, ReferenceRules.before(conformed, since.get()).count());
+    if (leftOut.isPresent()) {
+      for (Row r :
+          conformed
+              .select(leftOut.get().as("reason"))
+              .where(col("reason").isNotNull())
+              .groupBy(col("reason"))
+              .count()
+              .collectAsList()) {
+        counts = counts.plusUnchecked(r.getString(0), r.getLong(1));
+      }
     }
     Dataset<Row> quarantined = Quarantine.rows(classified).persist(StorageLevel.MEMORY_AND_DISK());
     // Filled now, while the classified rows are cached: they may be freed before it is written.

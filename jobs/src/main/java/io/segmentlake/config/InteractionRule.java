@@ -13,6 +13,15 @@ import java.util.Set;
 public record InteractionRule(
     String event, double points, int cap, CapPeriod capPeriod, boolean isOncePerDay) {
 
+  /**
+   * The derived kind of a converted referral: counted once the referred customer (named by
+   * customers.referred_by) has bought, not from the interactions table.
+   */
+  public static final String REFERRAL = "referral";
+
+  /** The derived kind of a web-store purchase: an invoice of channel web. */
+  public static final String WEB_PURCHASE = "web_purchase";
+
   /** The event is kept as events are compared (see {@link #eventName}). */
   public InteractionRule {
     event = eventName(event);
@@ -21,6 +30,22 @@ public record InteractionRule(
   /** An event's name trimmed and in lower case. */
   static String eventName(String event) {
     return event.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Whether the rule counts rows of the interactions table (of its event type): all but the two
+   * derived kinds, {@link #REFERRAL} and {@link #WEB_PURCHASE}.
+   */
+  public boolean countsInteractions() {
+    return !event.equals(REFERRAL) && !event.equals(WEB_PURCHASE);
+  }
+
+  /** The event types whose rows of the interactions table the rules count. */
+  public static List<String> interactionTypes(List<InteractionRule> rules) {
+    return rules.stream()
+        .filter(InteractionRule::countsInteractions)
+        .map(InteractionRule::event)
+        .toList();
   }
 
   /** The period a cap applies to. */

@@ -33,21 +33,12 @@ import org.apache.spark.unsafe.types.UTF8String;
  * events per customer and period.
  */
 final class InteractionPoints {
-  /** Derived event kinds. */
-  static final String WEB_PURCHASE = "web_purchase";
-
-  static final String REFERRAL = "referral";
-
   static final String EVENT = "_event";
   static final String EARNED = "_earned";
   private static final String DAY = "_day";
   private static final String RULE = "_rule";
 
   private InteractionPoints() {}
-
-  /** The event types the contract lists. */
-  private static final List<String> EVENT_TYPES =
-      List.of(REFERRAL, "club_login", "news_read", "comment", "web_visit");
 
   /**
    * Events of the interactions table in the points window that a rule counts, coded: customer, the
@@ -60,14 +51,13 @@ final class InteractionPoints {
   static Dataset<Row> coded(
       Dataset<Row> interactions, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
     Schemas.require(interactions, "interactions", CUSTOMER_ID, EVENT_TS, EVENT_TYPE);
-    Set<String> forms = new LinkedHashSet<>(EVENT_TYPES);
+    Set<String> forms = new LinkedHashSet<>(Codes.EVENT_TYPES);
     rules.forEach(r -> forms.add(r.event()));
     Column type = Codes.normalized(col(EVENT_TYPE), forms);
     Column rule = lit(null).cast("int");
     for (int i = rules.size() - 1; i >= 0; i--) {
-      String e = rules.get(i).event();
-      if (!e.equals(REFERRAL) && !e.equals(WEB_PURCHASE)) {
-        rule = when(type.equalTo(e), lit(i)).otherwise(rule);
+      if (rules.get(i).countsInteractions()) {
+        rule = when(type.equalTo(rules.get(i).event()), lit(i)).otherwise(rule);
       }
     }
     Dataset<Row> days =
@@ -86,7 +76,8 @@ final class InteractionPoints {
    * referral rule.
    */
   static Optional<Dataset<Row>> referrals(Dataset<Row> links, List<InteractionRule> rules) {
-    int rule = rules.stream().map(InteractionRule::event).toList().indexOf(REFERRAL);
+    int rule =
+        rules.stream().map(InteractionRule::event).toList().indexOf(InteractionRule.REFERRAL);
     if (rule < 0) {
       return Optional.empty();
     }

@@ -326,7 +326,7 @@ final class LinePass {
       List<InteractionRule> rules = s.interactions();
       int web = -1;
       for (int i = 0; i < rules.size(); i++) {
-        if (rules.get(i).event().equals(InteractionPoints.WEB_PURCHASE)) {
+        if (rules.get(i).event().equals(InteractionRule.WEB_PURCHASE)) {
           web = i;
           break;
         }

@@ -8,9 +8,12 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
+import io.segmentlake.Codes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,34 +24,39 @@ import org.apache.spark.sql.types.DataTypes;
  * Classifies the rows of the optional tables (products, customers, interactions) as used, excluded
  * or quarantined, as {@link InvoiceRules} does for invoices: values that do not parse, missing keys
  * and NaN or infinite numbers (products' unit_cost and margin_rate) are quarantined, interactions
- * after the as-of date are excluded (and those before the loyalty points window, {@link
- * #notBefore}), and a repeated key (product, customer, event id) keeps its first row and
- * quarantines the others.
+ * after the as-of date are excluded (and, before any check, those that the loyalty points cannot
+ * count: {@link #leftOut}), and a repeated key (product, customer, event id) keeps its first row
+ * and quarantines the others.
  */
 public final class ReferenceRules {
   private static final String EVENT_TS = "event_ts";
   private static final String EVENT_ID = "event_id";
+  private static final String EVENT_TYPE = "event_type";
 
   /** The exclusion reason of interactions before the loyalty points window. */
   public static final String BEFORE_WINDOW = "before the loyalty points window";
 
+  /** The exclusion reason of interactions of an event type that no loyalty rule counts. */
+  public static final String NOT_COUNTED = "event type earns no loyalty points";
+
   private ReferenceRules() {}
 
   /**
-   * The conformed interactions at or after the instant, and those whose event_ts is missing or did
-   * not parse (the rules quarantine them). The others ({@link #before}) are before the loyalty
-   * points window: only the loyalty stage reads interactions, and only in that window, so they are
-   * counted as excluded ({@link #BEFORE_WINDOW}) but neither checked nor kept. On a long history
-   * that is most of the table. Repeats of an event id are found among the rows kept: an event in
-   * the window whose id also appears before it is used.
+   * Why a conformed interaction is left out before the rules check it ({@link #BEFORE_WINDOW},
+   * {@link #NOT_COUNTED}), or null for a row to check and keep. Only the loyalty stage reads
+   * interactions, and only the events in its points window (from {@code since} on) of the event
+   * types its rules count ({@code types}, each trimmed and in lower case; types are compared as
+   * {@link Codes#normalized} reads them): the others are counted as excluded but neither checked
+   * nor kept. On a long history that is most of the table. Rows whose event_ts or event_type is
+   * missing, blank or unparsable are kept (the rules quarantine them). Repeats of an event id are
+   * found among the rows kept: a counted event whose id also appears on a row left out is used.
    */
-  public static Dataset<Row> notBefore(Dataset<Row> conformed, Instant since) {
-    return conformed.where(col(EVENT_TS).isNull().or(col(EVENT_TS).geq(lit(since))));
-  }
-
-  /** The conformed interactions before the instant: the rows {@link #notBefore} leaves out. */
-  public static Dataset<Row> before(Dataset<Row> conformed, Instant since) {
-    return conformed.where(col(EVENT_TS).lt(lit(since)));
+  public static Column leftOut(Instant since, List<String> types) {
+    Set<String> forms = new LinkedHashSet<>(Codes.EVENT_TYPES);
+    forms.addAll(types);
+    Column type = Codes.normalized(col(EVENT_TYPE), forms);
+    return when(col(EVENT_TS).lt(lit(since)), lit(BEFORE_WINDOW))
+        .when(type.notEqual("").and(type.isin(types.toArray()).unary_$bang()), lit(NOT_COUNTED));
   }
 
   /** Adds row_status and row_reason to a conformed optional table. */

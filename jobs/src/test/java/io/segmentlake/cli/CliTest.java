@@ -177,17 +177,22 @@ class CliTest {
     assertThat(june.get("command").asText()).isEqualTo("loyalty");
     assertThat(june.at("/loyalty/rules_skipped").size()).isZero();
     assertThat(june.at("/loyalty/previous_run").asBoolean()).isFalse();
-    // Interactions before the points window (365 days to 2025-06-30: from 2024-07-01, UTC) are
-    // counted as excluded, and the counts still add up.
+    // Interactions before the points window (365 days to 2025-06-30: from 2024-07-01, UTC), and
+    // those in it of a type that no rule counts (web_visit, and referral: derived from customers),
+    // are counted as excluded, and the counts still add up.
     JsonNode interactions = june.at("/row_counts/interactions");
-    long before =
-        SharedSpark.session()
-            .read()
-            .parquet(SAMPLE + "/interactions")
-            .where("event_ts < timestamp '2024-07-01 00:00:00'")
+    Dataset<Row> sample = SharedSpark.session().read().parquet(SAMPLE + "/interactions");
+    long before = sample.where("event_ts < timestamp '2024-07-01 00:00:00'").count();
+    long notCounted =
+        sample
+            .where("event_ts >= timestamp '2024-07-01 00:00:00'")
+            .where("event_type in ('web_visit', 'referral')")
             .count();
     assertThat(interactions.at("/excluded_by_reason/before the loyalty points window").asLong())
         .isEqualTo(before)
+        .isPositive();
+    assertThat(interactions.at("/excluded_by_reason/event type earns no loyalty points").asLong())
+        .isEqualTo(notCounted)
         .isPositive();
     assertThat(interactions.get("read").asLong())
         .isEqualTo(

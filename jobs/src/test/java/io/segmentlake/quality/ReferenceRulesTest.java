@@ -1,5 +1,6 @@
 package io.segmentlake.quality;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segmentlake.SharedSpark;
@@ -8,7 +9,10 @@ import io.segmentlake.config.Settings;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -84,7 +88,7 @@ class ReferenceRulesTest {
   }
 
   @Test
-  void interactionsBeforeTheWindowStartAreLeftOutAndThoseWithoutAReadableTimeKept() {
+  void interactionsBeforeTheWindowOrOfTypesNoRuleCountsAreLeftOutAndUnreadableOnesKept() {
     Settings settings = Settings.from(ConfigLoader.load(Optional.empty(), List.of()));
     StructType schema = strings("event_id", "customer_id", "event_ts", "event_type");
     Dataset<Row> raw =
@@ -93,16 +97,37 @@ class ReferenceRulesTest {
                 List.of(
                     RowFactory.create("e1", "A", "2023-12-31 23:59:59", "club_login"),
                     RowFactory.create("e2", "A", "2024-01-01 00:00:00", "club_login"),
-                    RowFactory.create("e3", "A", "2024-01-20 08:00:00", "comment"),
+                    RowFactory.create("e3", "A", "2024-01-20 08:00:00", " Comment"),
                     RowFactory.create("e4", "A", "last year", "comment"),
-                    RowFactory.create("e5", "A", null, "comment")),
+                    RowFactory.create("e5", "A", null, "comment"),
+                    RowFactory.create("e6", "A", "2024-01-20 08:00:00", "web_visit"),
+                    RowFactory.create("e7", "A", "2024-01-20 08:00:00", "Referral "),
+                    RowFactory.create("e8", "A", "2024-01-20 08:00:00", null),
+                    RowFactory.create("e9", "A", "2024-01-20 08:00:00", "  "),
+                    RowFactory.create("e10", "A", "2023-01-20 08:00:00", "web_visit")),
                 schema);
-    Dataset<Row> kept =
-        ReferenceRules.notBefore(
-            Conformer.conform(raw, settings.inputs().get("interactions")),
-            Instant.parse("2024-01-01T00:00:00Z"));
-    assertThat(kept.collectAsList().stream().map(r -> r.<String>getAs("event_id")).sorted())
-        .containsExactly("e2", "e3", "e4", "e5");
+    Column reason =
+        ReferenceRules.leftOut(
+            Instant.parse("2024-01-01T00:00:00Z"), List.of("club_login", "comment"));
+    Map<String, String> reasons = new TreeMap<>();
+    Conformer.conform(raw, settings.inputs().get("interactions"))
+        .select(col("event_id"), reason)
+        .collectAsList()
+        .forEach(r -> reasons.put(r.getString(0), r.isNullAt(1) ? "kept" : r.getString(1)));
+    assertThat(reasons)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "e1", ReferenceRules.BEFORE_WINDOW,
+                "e2", "kept",
+                "e3", "kept",
+                "e4", "kept",
+                "e5", "kept",
+                "e6", ReferenceRules.NOT_COUNTED,
+                // Referrals are derived from customers.referred_by, not counted from this table.
+                "e7", ReferenceRules.NOT_COUNTED,
+                "e8", "kept",
+                "e9", "kept",
+                "e10", ReferenceRules.BEFORE_WINDOW));
   }
 
   @Test
