@@ -18,12 +18,13 @@ import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -413,12 +414,14 @@ final class LinePass {
     private int[] flagged = new int[16];
     private final int[] flaggedBy;
     private int flaggedCount;
-    // Per web invoice, its first day; the web invoice of the lines just read and its first day (a
-    // customer's lines come invoice by invoice: most lines of a web invoice repeat the one before).
-    private final Map<UTF8String, Integer> webInvoices = new HashMap<>();
-    private boolean web;
-    private UTF8String webInvoice;
-    private int webDay;
+    private static final Comparator<UTF8String> INVOICES =
+        Comparator.nullsFirst(Comparator.naturalOrder());
+    // The customer's web lines as runs of one invoice, in the order read, with each run's first
+    // day (a customer's lines come invoice by invoice: most lines of a web invoice repeat the one
+    // before, and most invoices make one run; a repeated invoice is merged in finish).
+    private UTF8String[] webRuns = new UTF8String[16];
+    private int[] webRunDays = new int[16];
+    private int webRunCount;
     // The customer's coded events.
     private InteractionPoints.Counter events;
 
@@ -451,8 +454,8 @@ final class LinePass {
       lastWindowDay = Integer.MIN_VALUE;
       boughtCount = 0;
       flaggedCount = 0;
-      webInvoices.clear();
-      web = false;
+      Arrays.fill(webRuns, 0, webRunCount, null);
+      webRunCount = 0;
       events = null;
     }
 
@@ -524,15 +527,43 @@ final class LinePass {
 
     /** A web-store purchase line on the day (its invoice compared in place). */
     private void web(InternalRow line, int day) {
-      if (!web || !ByCustomer.sameString(line, L_WEB_INVOICE, webInvoice)) {
-        if (web) {
-          webInvoices.merge(webInvoice, webDay, Math::min);
-        }
-        web = true;
-        webInvoice = line.isNullAt(L_WEB_INVOICE) ? null : line.getUTF8String(L_WEB_INVOICE).copy();
-        webDay = day;
+      int run = webRunCount - 1;
+      if (run >= 0 && ByCustomer.sameString(line, L_WEB_INVOICE, webRuns[run])) {
+        webRunDays[run] = Math.min(webRunDays[run], day);
+        return;
       }
-      webDay = Math.min(webDay, day);
+      if (webRunCount == webRuns.length) {
+        webRuns = Arrays.copyOf(webRuns, webRunCount * 2);
+        webRunDays = Arrays.copyOf(webRunDays, webRunCount * 2);
+      }
+      webRuns[webRunCount] =
+          line.isNullAt(L_WEB_INVOICE) ? null : line.getUTF8String(L_WEB_INVOICE).copy();
+      webRunDays[webRunCount++] = day;
+    }
+
+    /**
+     * Counts each of the customer's web invoices once, on its first day (runs of the same invoice
+     * merged; a missing invoice id counts as one invoice).
+     */
+    private void countWebInvoices() {
+      Integer[] order = new Integer[webRunCount];
+      for (int i = 0; i < webRunCount; i++) {
+        order[i] = i;
+      }
+      if (webRunCount > 1) {
+        Arrays.sort(order, (a, b) -> INVOICES.compare(webRuns[a], webRuns[b]));
+      }
+      for (int i = 0; i < webRunCount; ) {
+        int day = webRunDays[order[i]];
+        int j = i + 1;
+        while (j < webRunCount && Objects.equals(webRuns[order[j]], webRuns[order[i]])) {
+          day = Math.min(day, webRunDays[order[j++]]);
+        }
+        if (rules.inWindow(day)) {
+          events.add(rules.webRule(), day);
+        }
+        i = j;
+      }
     }
 
     private void units(int number, int year, int quantity) {
@@ -558,20 +589,13 @@ final class LinePass {
     /** Adds the customer's rows and counts its units for the leaders. */
     @Override
     public void finish(Deque<Row> out) {
-      if (web) {
-        webInvoices.merge(webInvoice, webDay, Math::min);
-      }
       String customer = id;
       // Web purchases are events of their own rule, counted with the customer's other events.
-      if (rules.webRule() >= 0 && !webInvoices.isEmpty()) {
+      if (rules.webRule() >= 0 && webRunCount > 0) {
         if (events == null) {
           events = new InteractionPoints.Counter(rules.caps());
         }
-        for (int day : webInvoices.values()) {
-          if (rules.inWindow(day)) {
-            events.add(rules.webRule(), day);
-          }
-        }
+        countWebInvoices();
       }
       Double[] earned = events == null ? null : events.byRule();
       if (hasLines) {

@@ -433,6 +433,39 @@ class LoyaltyStageTest {
   }
 
   @Test
+  void aWebInvoiceCountsOnceOnItsFirstDayHoweverItsLinesComeAndCapsApply() {
+    List<Row> rows = new ArrayList<>();
+    // V: invoice v1 has lines on 2024-12-01 (two) and one dated 2024-11-28 that comes after v2;
+    // v2 is one line; s1 is a store invoice. Web purchases: v1 (November) and v2 (December).
+    rows.add(line("v1", "V", "2024-12-01", "P9", 1, 10, "web"));
+    rows.add(line("v1", "V", "2024-12-01", "P9", 2, 10, "web"));
+    rows.add(line("v2", "V", "2024-12-02", "P9", 1, 10, "web"));
+    rows.add(line("v1", "V", "2024-11-28", "P9", 1, 10, "web"));
+    rows.add(line("s1", "V", "2024-12-03", "P9", 1, 10, "store"));
+    // U: twelve web invoices in December, capped at ten (3 points each), and a web return that
+    // counts for nothing.
+    for (int i = 1; i <= 12; i++) {
+      rows.add(line("u" + i, "U", String.format("2024-12-%02d", i), "P9", 1, 10, "web"));
+    }
+    rows.add(line("u13", "U", "2024-12-20", "P9", -1, 10, "web"));
+    LoyaltyStage.Inputs in =
+        new LoyaltyStage.Inputs(
+            Fixtures.rows(LINES, rows),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    Map<String, Row> c = byCustomer(LoyaltyStage.run(in, AS_OF, settings()).points());
+    Row v = c.get("V");
+    assertThat(v.getJavaMap(v.fieldIndex("interaction_points_by_event")))
+        .containsOnly(Map.entry("web_purchase", new BigDecimal("6.00")));
+    Row u = c.get("U");
+    assertThat(u.getJavaMap(u.fieldIndex("interaction_points_by_event")))
+        .containsOnly(Map.entry("web_purchase", new BigDecimal("30.00")));
+  }
+
+  @Test
   void aPreviousTierThatIsNoLongerConfiguredCountsAsNewAndIsReported() {
     LoyaltyStage.Inputs full = inputs();
     StructType previousSchema =
