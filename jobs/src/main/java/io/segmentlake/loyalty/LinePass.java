@@ -379,8 +379,10 @@ final class LinePass {
     private final Rules rules;
     private final Catalog products;
     private final StringIndex unknown = new StringIndex();
-    // Per product number x years + year index: the task's leaders (null: none yet).
+    // Per product number x years + year index: the task's leaders (null: none yet), and their
+    // units (0: none yet), compared for every unit count without reaching the leaders' objects.
     private Leaders[] leaders = new Leaders[0];
+    private long[] leaderUnits = new long[0];
     // Per product number: the last customer (by its count in the task) that bought it in a counted
     // year, and where in that customer's units it is.
     private int[] boughtBy;
@@ -546,24 +548,47 @@ final class LinePass {
      * merged; a missing invoice id counts as one invoice).
      */
     private void countWebInvoices() {
-      Integer[] order = new Integer[webRunCount];
-      for (int i = 0; i < webRunCount; i++) {
-        order[i] = i;
-      }
-      if (webRunCount > 1) {
-        Arrays.sort(order, (a, b) -> INVOICES.compare(webRuns[a], webRuns[b]));
+      if (!ascending()) {
+        sortRuns();
       }
       for (int i = 0; i < webRunCount; ) {
-        int day = webRunDays[order[i]];
+        int day = webRunDays[i];
         int j = i + 1;
-        while (j < webRunCount && Objects.equals(webRuns[order[j]], webRuns[order[i]])) {
-          day = Math.min(day, webRunDays[order[j++]]);
+        while (j < webRunCount && Objects.equals(webRuns[j], webRuns[i])) {
+          day = Math.min(day, webRunDays[j++]);
         }
         if (rules.inWindow(day)) {
           events.add(rules.webRule(), day);
         }
         i = j;
       }
+    }
+
+    /** Whether the runs' invoices ascend (so all differ): as the cached lines come, by invoice. */
+    private boolean ascending() {
+      for (int i = 1; i < webRunCount; i++) {
+        if (INVOICES.compare(webRuns[i - 1], webRuns[i]) >= 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Sorts the runs by invoice, so that the runs of one invoice are next to each other. */
+    private void sortRuns() {
+      Integer[] order = new Integer[webRunCount];
+      for (int i = 0; i < webRunCount; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> INVOICES.compare(webRuns[a], webRuns[b]));
+      UTF8String[] runs = new UTF8String[webRuns.length];
+      int[] days = new int[webRunDays.length];
+      for (int i = 0; i < webRunCount; i++) {
+        runs[i] = webRuns[order[i]];
+        days[i] = webRunDays[order[i]];
+      }
+      webRuns = runs;
+      webRunDays = days;
     }
 
     private void units(int number, int year, int quantity) {
@@ -646,12 +671,13 @@ final class LinePass {
     private void lead(int key, long n) {
       if (key >= leaders.length) {
         leaders = Arrays.copyOf(leaders, Math.max(key + 1, leaders.length * 2));
+        leaderUnits = Arrays.copyOf(leaderUnits, leaders.length);
       }
-      Leaders top = leaders[key];
-      if (top == null || n > top.units) {
-        leaders[key] = new Leaders(n, customers);
-      } else if (n == top.units) {
-        top.add(customers);
+      if (n > leaderUnits[key]) {
+        leaders[key] = new Leaders(customers);
+        leaderUnits[key] = n;
+      } else if (n == leaderUnits[key]) {
+        leaders[key].add(customers);
       }
     }
 
@@ -674,7 +700,7 @@ final class LinePass {
                     UNITS_FROM,
                     product,
                     rules.firstYear() + key % rules.years(),
-                    top.units));
+                    leaderUnits[key]));
           }
         }
       }
@@ -686,12 +712,10 @@ final class LinePass {
    * far (ties kept).
    */
   private static final class Leaders {
-    private final long units;
     private int[] customers = new int[2];
     private int size;
 
-    Leaders(long units, int customer) {
-      this.units = units;
+    Leaders(int customer) {
       add(customer);
     }
 
