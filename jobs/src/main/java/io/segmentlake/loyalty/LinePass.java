@@ -417,7 +417,7 @@ final class LinePass {
     private final int[] flaggedBy;
     private int flaggedCount;
     private static final Comparator<UTF8String> INVOICES =
-        Comparator.nullsFirst(Comparator.naturalOrder());
+        Comparator.nullsFirst(UTF8String::binaryCompare);
     // The customer's web lines as runs of one invoice, in the order read, with each run's first
     // day (a customer's lines come invoice by invoice: most lines of a web invoice repeat the one
     // before, and most invoices make one run; a repeated invoice is merged in finish).
@@ -488,7 +488,7 @@ final class LinePass {
         first = bought ? Math.min(first, day) : day;
         last = bought ? Math.max(last, day) : day;
         bought = true;
-        if (line.getBoolean(L_WEB)) {
+        if (rules.webRule() >= 0 && line.getBoolean(L_WEB)) {
           web(line, day);
         }
         if (inWindow && day != lastWindowDay) {
@@ -666,7 +666,7 @@ final class LinePass {
 
     /**
      * Counts the customer's net units of a product in a year (key: number x years + year) for the
-     * leaders.
+     * leaders; only positive units (0 in leaderUnits means no leader yet).
      */
     private void lead(int key, long n) {
       if (key >= leaders.length) {

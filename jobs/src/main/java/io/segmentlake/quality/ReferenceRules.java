@@ -47,16 +47,22 @@ public final class ReferenceRules {
    * interactions, and only the events in its points window (from {@code since} on) of the event
    * types its rules count ({@code types}, each trimmed and in lower case; types are compared as
    * {@link Codes#normalized} reads them): the others are counted as excluded but neither checked
-   * nor kept. On a long history that is most of the table. Rows whose event_ts or event_type is
-   * missing, blank or unparsable are kept (the rules quarantine them). Repeats of an event id are
-   * found among the rows kept: a counted event whose id also appears on a row left out is used.
+   * nor kept. On a long history that is most of the table. A row with a missing or unparsable
+   * event_ts, and one from the window on with a missing or blank event_type, is kept (the rules
+   * quarantine it). Repeats of an event id are found among the rows kept: a counted event whose id
+   * also appears on a row left out is used.
    */
   public static Column leftOut(Instant since, List<String> types) {
     Set<String> forms = new LinkedHashSet<>(Codes.EVENT_TYPES);
     forms.addAll(types);
     Column type = Codes.normalized(col(EVENT_TYPE), forms);
     return when(col(EVENT_TS).lt(lit(since)), lit(BEFORE_WINDOW))
-        .when(type.notEqual("").and(type.isin(types.toArray()).unary_$bang()), lit(NOT_COUNTED));
+        .when(
+            col(EVENT_TS)
+                .isNotNull()
+                .and(type.notEqual(""))
+                .and(type.isin(types.toArray()).unary_$bang()),
+            lit(NOT_COUNTED));
   }
 
   /** Adds row_status and row_reason to a conformed optional table. */

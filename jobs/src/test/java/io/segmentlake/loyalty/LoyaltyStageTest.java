@@ -435,12 +435,13 @@ class LoyaltyStageTest {
   @Test
   void aWebInvoiceCountsOnceOnItsFirstDayHoweverItsLinesComeAndCapsApply() {
     List<Row> rows = new ArrayList<>();
-    // V: invoice v1 has lines on 2024-12-01 (two) and one dated 2024-11-28 that comes after v2;
-    // v2 is one line; s1 is a store invoice. Web purchases: v1 (November) and v2 (December).
+    // V: invoice v1 has lines on 2024-12-01 (two) and one dated 2023-12-28, before the window;
+    // v2 is one line; s1 is a store invoice. Each web invoice counts once, on its first day: v1
+    // falls before the window, so only v2 earns (3 points).
     rows.add(line("v1", "V", "2024-12-01", "P9", 1, 10, "web"));
     rows.add(line("v1", "V", "2024-12-01", "P9", 2, 10, "web"));
     rows.add(line("v2", "V", "2024-12-02", "P9", 1, 10, "web"));
-    rows.add(line("v1", "V", "2024-11-28", "P9", 1, 10, "web"));
+    rows.add(line("v1", "V", "2023-12-28", "P9", 1, 10, "web"));
     rows.add(line("s1", "V", "2024-12-03", "P9", 1, 10, "store"));
     // U: twelve web invoices in December, capped at ten (3 points each), and a web return that
     // counts for nothing.
@@ -459,7 +460,7 @@ class LoyaltyStageTest {
     Map<String, Row> c = byCustomer(LoyaltyStage.run(in, AS_OF, settings()).points());
     Row v = c.get("V");
     assertThat(v.getJavaMap(v.fieldIndex("interaction_points_by_event")))
-        .containsOnly(Map.entry("web_purchase", new BigDecimal("6.00")));
+        .containsOnly(Map.entry("web_purchase", new BigDecimal("3.00")));
     Row u = c.get("U");
     assertThat(u.getJavaMap(u.fieldIndex("interaction_points_by_event")))
         .containsOnly(Map.entry("web_purchase", new BigDecimal("30.00")));

@@ -104,7 +104,9 @@ class ReferenceRulesTest {
                     RowFactory.create("e7", "A", "2024-01-20 08:00:00", "Referral "),
                     RowFactory.create("e8", "A", "2024-01-20 08:00:00", null),
                     RowFactory.create("e9", "A", "2024-01-20 08:00:00", "  "),
-                    RowFactory.create("e10", "A", "2023-01-20 08:00:00", "web_visit")),
+                    RowFactory.create("e10", "A", "2023-01-20 08:00:00", "web_visit"),
+                    RowFactory.create("e11", "A", "last year", "web_visit"),
+                    RowFactory.create("e12", "A", null, "referral")),
                 schema);
     Column reason =
         ReferenceRules.leftOut(
@@ -116,18 +118,21 @@ class ReferenceRulesTest {
         .forEach(r -> reasons.put(r.getString(0), r.isNullAt(1) ? "kept" : r.getString(1)));
     assertThat(reasons)
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "e1", ReferenceRules.BEFORE_WINDOW,
-                "e2", "kept",
-                "e3", "kept",
-                "e4", "kept",
-                "e5", "kept",
-                "e6", ReferenceRules.NOT_COUNTED,
+            Map.ofEntries(
+                Map.entry("e1", ReferenceRules.BEFORE_WINDOW),
+                Map.entry("e2", "kept"),
+                Map.entry("e3", "kept"),
+                Map.entry("e4", "kept"),
+                Map.entry("e5", "kept"),
+                Map.entry("e6", ReferenceRules.NOT_COUNTED),
                 // Referrals are derived from customers.referred_by, not counted from this table.
-                "e7", ReferenceRules.NOT_COUNTED,
-                "e8", "kept",
-                "e9", "kept",
-                "e10", ReferenceRules.BEFORE_WINDOW));
+                Map.entry("e7", ReferenceRules.NOT_COUNTED),
+                Map.entry("e8", "kept"),
+                Map.entry("e9", "kept"),
+                Map.entry("e10", ReferenceRules.BEFORE_WINDOW),
+                // Without a readable time, whatever the type: checked (and quarantined).
+                Map.entry("e11", "kept"),
+                Map.entry("e12", "kept")));
   }
 
   @Test
