@@ -5,8 +5,10 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 
 /**
@@ -59,6 +61,16 @@ public final class Codes {
       to--;
     }
     return s.substring(from, to);
+  }
+
+  /**
+   * An event type as {@link #normalized(Column, Collection)} reads it, taking the contract's event
+   * types and the given ones (e.g. the configured rules' events) as they are.
+   */
+  public static Column eventType(Column eventType, Collection<String> more) {
+    Set<String> forms = new LinkedHashSet<>(EVENT_TYPES);
+    forms.addAll(more);
+    return normalized(eventType, forms);
   }
 
   /** Whether a line's channel is the web store (null for a null channel). */

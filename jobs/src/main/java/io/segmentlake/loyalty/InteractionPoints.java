@@ -13,10 +13,8 @@ import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -51,9 +49,8 @@ final class InteractionPoints {
   static Dataset<Row> coded(
       Dataset<Row> interactions, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
     Schemas.require(interactions, "interactions", CUSTOMER_ID, EVENT_TS, EVENT_TYPE);
-    Set<String> forms = new LinkedHashSet<>(Codes.EVENT_TYPES);
-    rules.forEach(r -> forms.add(r.event()));
-    Column type = Codes.normalized(col(EVENT_TYPE), forms);
+    Column type =
+        Codes.eventType(col(EVENT_TYPE), rules.stream().map(InteractionRule::event).toList());
     Column rule = lit(null).cast("int");
     for (int i = rules.size() - 1; i >= 0; i--) {
       if (rules.get(i).countsInteractions()) {

@@ -11,9 +11,7 @@ import static org.apache.spark.sql.functions.when;
 import io.segmentlake.Codes;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -53,9 +51,7 @@ public final class ReferenceRules {
    * also appears on a row left out is used.
    */
   public static Column leftOut(Instant since, List<String> types) {
-    Set<String> forms = new LinkedHashSet<>(Codes.EVENT_TYPES);
-    forms.addAll(types);
-    Column type = Codes.normalized(col(EVENT_TYPE), forms);
+    Column type = Codes.eventType(col(EVENT_TYPE), types);
     return when(col(EVENT_TS).lt(lit(since)), lit(BEFORE_WINDOW))
         .when(
             col(EVENT_TS)
