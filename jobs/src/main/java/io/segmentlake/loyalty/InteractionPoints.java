@@ -3,11 +3,7 @@ package io.segmentlake.loyalty;
 import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.when;
 
-import io.segmentlake.Codes;
-import io.segmentlake.Days;
-import io.segmentlake.Schemas;
 import io.segmentlake.config.InteractionRule;
 import java.io.Serializable;
 import java.time.LocalDate;
@@ -16,7 +12,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -37,35 +32,6 @@ final class InteractionPoints {
   private static final String RULE = "_rule";
 
   private InteractionPoints() {}
-
-  /**
-   * Events of the interactions table in the points window that a rule counts, coded: customer, the
-   * index of the event type's rule (types compared trimmed and in lower case) and day number. The
-   * window is applied first, on the day alone, so that the type of an event before it (most of a
-   * long history) is not compared. The two derived kinds count for nothing here: referral (whether
-   * the referred customer bought is known only from customers.referred_by) and web_purchase (from
-   * the invoices), so that neither is counted twice. Events of no rule are dropped here.
-   */
-  static Dataset<Row> coded(
-      Dataset<Row> interactions, List<InteractionRule> rules, LocalDate asOf, int windowDays) {
-    Schemas.require(interactions, "interactions", CUSTOMER_ID, EVENT_TS, EVENT_TYPE);
-    Column type =
-        Codes.eventType(col(EVENT_TYPE), rules.stream().map(InteractionRule::event).toList());
-    Column rule = lit(null).cast("int");
-    for (int i = rules.size() - 1; i >= 0; i--) {
-      if (rules.get(i).countsInteractions()) {
-        rule = when(type.equalTo(rules.get(i).event()), lit(i)).otherwise(rule);
-      }
-    }
-    Dataset<Row> days =
-        interactions.select(
-            col(CUSTOMER_ID),
-            Days.epochDay(col(EVENT_TS), interactions.sparkSession()).as(DAY),
-            col(EVENT_TYPE));
-    return inWindow(days, asOf, windowDays)
-        .select(col(CUSTOMER_ID), rule.as(RULE), col(DAY))
-        .where(col(RULE).isNotNull());
-  }
 
   /**
    * One referral event for the referrer of each customer who has bought, on the day of the referred

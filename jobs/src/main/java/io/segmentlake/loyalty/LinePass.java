@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.trim;
-import static org.apache.spark.sql.functions.when;
 
 import io.segmentlake.Codes;
 import io.segmentlake.DayGaps;
@@ -20,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -42,16 +42,18 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * One pass over each customer's used lines and coded interaction events for everything the stage
- * takes from them: the purchase totals ({@link PurchasePoints}), the customer's units per product
- * and year for the top buyers, the flagged products bought, and the capped points of web purchases
- * and interaction events. Each line and event is read once, as Spark's internal row: ids are
- * compared and looked up as their UTF-8 bytes, with no Row and no String per line. The rules and
- * the products table (reference data, one entry per product) are applied in Java. The result has
- * rows of four kinds ({@link #KIND}), each with its columns set: per customer with lines a totals
- * row with the points earned per interaction rule, or without lines an earned row with them only;
- * flagged rows; units rows (per customer, product and year) only for each task's leaders, after the
- * task's other rows. The customers' rows stay in the partitions of the inputs ({@link ByCustomer}).
+ * One pass over each customer's used lines and interactions for everything the stage takes from
+ * them: the purchase totals ({@link PurchasePoints}), the customer's units per product and year for
+ * the top buyers, the flagged products bought, and the capped points of web purchases and
+ * interaction events. Each line and event is read once, as Spark's internal row with the columns as
+ * cached: days, channels and event types are read in Java ({@link Days}, {@link CodeIndex}), and
+ * ids are compared and looked up as their UTF-8 bytes, with no Row and no String per line. The
+ * rules and the products table (reference data, one entry per product) are applied in Java. The
+ * result has rows of four kinds ({@link #KIND}), each with its columns set: per customer with lines
+ * a totals row with the points earned per interaction rule, or without lines an earned row with
+ * them only; flagged rows; units rows (per customer, product and year) only for each task's
+ * leaders, after the task's other rows. The customers' rows stay in the partitions of the inputs
+ * ({@link ByCustomer}).
  */
 final class LinePass {
   /**
@@ -78,17 +80,32 @@ final class LinePass {
   // The points earned per interaction rule (by index; null where none counted).
   static final String EARNED_BY_RULE = "_earned_by_rule";
 
-  private static final String DAY = "_day";
-  private static final String WEB_INVOICE = "_web_invoice";
-  private static final String WEB_LINE = "_web";
-
   // The columns of the lines read by a task after customer_id (column 0), in this order.
-  static final int L_DAY = 1;
-  static final int L_QUANTITY = 2;
-  static final int L_PRICE = 3;
-  static final int L_PRODUCT = 4;
-  static final int L_WEB_INVOICE = 5;
-  static final int L_WEB = 6;
+  private static final StructType LINE_COLUMNS =
+      new StructType()
+          .add(CUSTOMER_ID, DataTypes.StringType)
+          .add(INVOICE_TS, DataTypes.TimestampType)
+          .add(QUANTITY, DataTypes.IntegerType)
+          .add(UNIT_PRICE, DataTypes.DoubleType)
+          .add(PRODUCT_ID, DataTypes.StringType)
+          .add(CHANNEL, DataTypes.StringType)
+          .add(INVOICE_ID, DataTypes.StringType);
+
+  private static final int L_TS = 1;
+  private static final int L_QUANTITY = 2;
+  private static final int L_PRICE = 3;
+  private static final int L_PRODUCT = 4;
+  private static final int L_CHANNEL = 5;
+  private static final int L_INVOICE = 6;
+
+  // The columns of the interactions read by a task after customer_id, in this order.
+  private static final StructType EVENT_COLUMNS =
+      new StructType()
+          .add(CUSTOMER_ID, DataTypes.StringType)
+          .add(EVENT_TS, DataTypes.TimestampType)
+          .add(EVENT_TYPE, DataTypes.StringType);
+  private static final int E_TS = 1;
+  private static final int E_TYPE = 2;
 
   /** The pass's rows: customer (first, as in every pass's rows), kind and every kind's columns. */
   static final StructType ROWS =
@@ -124,47 +141,41 @@ final class LinePass {
   private LinePass() {}
 
   /**
-   * The pass over the used lines and the coded events of the interactions in the points window
-   * ({@link InteractionPoints#coded}), a task per partition. Products and flags may be absent
-   * (weights 1, no flagged groups), and so may the events.
+   * The pass over the used lines and the interactions, a task per partition. Products and flags may
+   * be absent (weights 1, no flagged groups), and so may the interactions. Both are read as they
+   * are cached, column for column: the tasks compute the days, the web-store lines and the events'
+   * rules from Spark's internal rows (no projection copies each row first).
    */
   static Dataset<Row> run(
       Dataset<Row> lines,
-      Optional<Dataset<Row>> events,
+      Optional<Dataset<Row>> interactions,
       Optional<Dataset<Row>> products,
       LocalDate asOf,
       LoyaltySettings s) {
-    Schemas.require(
-        lines,
-        "used invoices",
-        CUSTOMER_ID,
-        INVOICE_ID,
-        INVOICE_TS,
-        PRODUCT_ID,
-        QUANTITY,
-        UNIT_PRICE,
-        CHANNEL);
-    Column webPurchase = col(QUANTITY).gt(0).and(Codes.isWeb(col(CHANNEL)));
-    Dataset<Row> projected =
-        lines.select(
-            col(CUSTOMER_ID),
-            Days.epochDay(col(INVOICE_TS), lines.sparkSession()).as(DAY),
-            col(QUANTITY),
-            col(UNIT_PRICE),
-            col(PRODUCT_ID),
-            // The invoice of a web-store purchase line; null for the others.
-            when(webPurchase, col(INVOICE_ID)).as(WEB_INVOICE),
-            when(webPurchase, lit(true)).otherwise(lit(false)).as(WEB_LINE));
-    Rules rules = Rules.of(asOf, s);
+    Schemas.require(lines, "used invoices", LINE_COLUMNS.fieldNames());
+    interactions.ifPresent(i -> Schemas.require(i, "interactions", EVENT_COLUMNS.fieldNames()));
+    Rules rules = Rules.of(asOf, s, Days.of(lines.sparkSession()));
     // Broadcast: each executor reads the catalog once, instead of every task of every stage that
     // scans the cached result deserializing it with the plan's functions.
     Broadcast<Catalog> catalog =
         JavaSparkContext.fromSparkContext(lines.sparkSession().sparkContext())
             .broadcast(
                 products.map(p -> Catalog.of(p, s, rules.marginWeights())).orElseGet(Catalog::new));
-    List<ByCustomer.Input> inputs = new ArrayList<>(List.of(ByCustomer.Input.of(projected)));
-    events.ifPresent(e -> inputs.add(ByCustomer.Input.of(e)));
+    List<ByCustomer.Input> inputs =
+        new ArrayList<>(List.of(ByCustomer.Input.of(columns(lines, LINE_COLUMNS))));
+    interactions.ifPresent(i -> inputs.add(ByCustomer.Input.of(columns(i, EVENT_COLUMNS))));
     return ByCustomer.pass(inputs, () -> new Customer(rules, catalog.value()), ROWS);
+  }
+
+  /**
+   * The columns of the rows, each of the type the tasks read (the conformed inputs' types, so the
+   * casts plan to nothing and the cached rows are read as they are).
+   */
+  private static Dataset<Row> columns(Dataset<Row> rows, StructType columns) {
+    return rows.select(
+        Arrays.stream(columns.fields())
+            .map(f -> col(f.name()).cast(f.dataType()).as(f.name()))
+            .toArray(Column[]::new));
   }
 
   /** The rows of one kind (the {@link #KIND} column) of a pass's result: this one's or links'. */
@@ -302,8 +313,17 @@ final class LinePass {
     }
   }
 
-  /** The settings the executors need, as plain values. */
+  /**
+   * The settings the executors need, as plain values, with the session's days, the channels (1 for
+   * web, 0 for the others) and the rule that counts an interaction's event type (its index; -1 for
+   * none). The two derived kinds are not counted from the interactions table, so that neither is
+   * counted twice: referral (counted once the referred customer, named by customers.referred_by,
+   * has bought) and web_purchase (from the invoices).
+   */
   record Rules(
+      Days days,
+      CodeIndex channels,
+      CodeIndex eventRules,
       int asOfDay,
       int windowDays,
       Bands marginWeights,
@@ -315,7 +335,7 @@ final class LinePass {
       InteractionPoints.Caps caps)
       implements Serializable {
 
-    static Rules of(LocalDate asOf, LoyaltySettings s) {
+    static Rules of(LocalDate asOf, LoyaltySettings s, Days days) {
       int years = s.special().topBuyerYears();
       int firstYear = asOf.getYear() - years + 1;
       // The first day of each year counted for the top buyers and of the year after the as-of's
@@ -332,7 +352,20 @@ final class LinePass {
           break;
         }
       }
+      Map<String, Integer> channels = new HashMap<>();
+      Codes.CHANNELS.forEach(c -> channels.put(c, c.equals(Codes.WEB) ? 1 : 0));
+      // The contract's event types are known forms too (counted by no rule unless one names them).
+      Map<String, Integer> types = new HashMap<>();
+      Codes.EVENT_TYPES.forEach(t -> types.put(t, -1));
+      for (int i = rules.size() - 1; i >= 0; i--) {
+        if (rules.get(i).countsInteractions()) {
+          types.put(rules.get(i).event(), i);
+        }
+      }
       return new Rules(
+          days,
+          new CodeIndex(channels, 0),
+          new CodeIndex(types, -1),
           (int) asOf.toEpochDay(),
           s.windowDays(),
           Bands.of(s.marginWeights()),
@@ -368,12 +401,12 @@ final class LinePass {
   }
 
   /**
-   * A task's pass over its lines (input 0, the columns L_*) and coded events (input 1: customer,
-   * rule index, day). Each customer's totals, flagged and earned rows come as soon as its rows are
-   * read; the units rows come last, only for the task's leaders: for each product and year, the
-   * customers with the most net units in the task (ties kept). Only they can be the top buyers
-   * ({@link SpecialGroups#topBuyers} compares the tasks' leaders). A product's number is its
-   * catalog number; ids not in the catalog are numbered after it.
+   * A task's pass over its lines (input 0, the columns L_*) and interactions (input 1, the columns
+   * E_*). Each customer's totals, flagged and earned rows come as soon as its rows are read; the
+   * units rows come last, only for the task's leaders: for each product and year, the customers
+   * with the most net units in the task (ties kept). Only they can be the top buyers ({@link
+   * SpecialGroups#topBuyers} compares the tasks' leaders). A product's number is its catalog
+   * number; ids not in the catalog are numbered after it.
    */
   static final class Customer implements ByCustomer.Sums {
     private final Rules rules;
@@ -424,7 +457,7 @@ final class LinePass {
     private UTF8String[] webRuns = new UTF8String[16];
     private int[] webRunDays = new int[16];
     private int webRunCount;
-    // The customer's coded events.
+    // The customer's counted events (interactions and web purchases).
     private InteractionPoints.Counter events;
 
     Customer(Rules rules, Catalog products) {
@@ -465,20 +498,38 @@ final class LinePass {
     public void add(int input, InternalRow row) {
       if (input == 0) {
         line(row);
-      } else if (!row.isNullAt(1)) {
+      } else {
+        event(row);
+      }
+    }
+
+    /**
+     * An interaction: counted when it is in the points window and a rule counts its type (the
+     * window is tested first, so that the type of an event before it is not looked up).
+     */
+    private void event(InternalRow event) {
+      if (event.isNullAt(E_TS)) {
+        return;
+      }
+      int day = rules.days().day(event.getLong(E_TS));
+      int rule =
+          rules.inWindow(day) && !event.isNullAt(E_TYPE)
+              ? rules.eventRules().get(event.getUTF8String(E_TYPE))
+              : -1;
+      if (rule >= 0) {
         if (events == null) {
           events = new InteractionPoints.Counter(rules.caps());
         }
-        events.add(row.getInt(1), row.getInt(2));
+        events.add(rule, day);
       }
     }
 
     private void line(InternalRow line) {
       hasLines = true;
-      if (line.isNullAt(L_DAY) || line.isNullAt(L_QUANTITY)) {
+      if (line.isNullAt(L_TS) || line.isNullAt(L_QUANTITY)) {
         return;
       }
-      int day = line.getInt(L_DAY);
+      int day = rules.days().day(line.getLong(L_TS));
       int quantity = line.getInt(L_QUANTITY);
       boolean inWindow = rules.inWindow(day);
       UTF8String productId = line.isNullAt(L_PRODUCT) ? null : line.getUTF8String(L_PRODUCT);
@@ -488,7 +539,9 @@ final class LinePass {
         first = bought ? Math.min(first, day) : day;
         last = bought ? Math.max(last, day) : day;
         bought = true;
-        if (rules.webRule() >= 0 && line.getBoolean(L_WEB)) {
+        if (rules.webRule() >= 0
+            && !line.isNullAt(L_CHANNEL)
+            && rules.channels().get(line.getUTF8String(L_CHANNEL)) == 1) {
           web(line, day);
         }
         if (inWindow && day != lastWindowDay) {
@@ -530,7 +583,7 @@ final class LinePass {
     /** A web-store purchase line on the day (its invoice compared in place). */
     private void web(InternalRow line, int day) {
       int run = webRunCount - 1;
-      if (run >= 0 && ByCustomer.sameString(line, L_WEB_INVOICE, webRuns[run])) {
+      if (run >= 0 && ByCustomer.sameString(line, L_INVOICE, webRuns[run])) {
         webRunDays[run] = Math.min(webRunDays[run], day);
         return;
       }
@@ -538,8 +591,7 @@ final class LinePass {
         webRuns = Arrays.copyOf(webRuns, webRunCount * 2);
         webRunDays = Arrays.copyOf(webRunDays, webRunCount * 2);
       }
-      webRuns[webRunCount] =
-          line.isNullAt(L_WEB_INVOICE) ? null : line.getUTF8String(L_WEB_INVOICE).copy();
+      webRuns[webRunCount] = line.isNullAt(L_INVOICE) ? null : line.getUTF8String(L_INVOICE).copy();
       webRunDays[webRunCount++] = day;
     }
 

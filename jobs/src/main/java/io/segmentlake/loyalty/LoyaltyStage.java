@@ -51,13 +51,10 @@ public final class LoyaltyStage {
   /** Scores every customer with a purchase, points or an earlier tier. */
   public static Result run(Inputs in, LocalDate asOf, LoyaltySettings s) {
     List<String> skipped = skippedRules(in);
-    Optional<Dataset<Row>> events =
-        in.interactions()
-            .map(i -> InteractionPoints.coded(i, s.interactions(), asOf, s.windowDays()));
     // What the stage caches, freed by release().
     List<Dataset<Row>> cached = new ArrayList<>();
     Dataset<Row> pass =
-        cache(LinePass.run(in.usedInvoices(), events, in.products(), asOf, s), cached);
+        cache(LinePass.run(in.usedInvoices(), in.interactions(), in.products(), asOf, s), cached);
     Assembly assembly = new Assembly(asOf, s, groupRules(in, s, skipped));
     List<Dataset<Row>> others = new ArrayList<>();
     in.customers()

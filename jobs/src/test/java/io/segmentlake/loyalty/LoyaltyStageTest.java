@@ -2,6 +2,7 @@ package io.segmentlake.loyalty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segmentlake.Days;
 import io.segmentlake.Fixtures;
 import io.segmentlake.SharedSpark;
 import io.segmentlake.config.ConfigLoader;
@@ -13,6 +14,7 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -158,7 +160,7 @@ class LoyaltyStageTest {
                 event("W", "2024-12-05T09:00", "club_login"),
                 event("W", "2024-12-05T10:00", "club_login"),
                 event("W", "2024-12-05T11:00", "club_login"),
-                event("W", "2024-12-06T09:00", "club_login"),
+                event("W", "2024-12-06T09:00", " club_login "),
                 event("W", "2024-12-07T09:00", "news_read"),
                 event("W", "2024-12-07T09:05", "news_read"),
                 event("W", "2024-12-07T09:10", "News_Read"),
@@ -437,16 +439,19 @@ class LoyaltyStageTest {
     List<Row> rows = new ArrayList<>();
     // V: invoice v1 has lines on 2024-12-01 (two) and one dated 2023-12-28, before the window;
     // v2 is one line; s1 is a store invoice. Each web invoice counts once, on its first day: v1
-    // falls before the window, so only v2 earns (3 points).
+    // falls before the window, so only v2 earns (3 points). Channels are read trimmed and in lower
+    // case.
     rows.add(line("v1", "V", "2024-12-01", "P9", 1, 10, "web"));
     rows.add(line("v1", "V", "2024-12-01", "P9", 2, 10, "web"));
-    rows.add(line("v2", "V", "2024-12-02", "P9", 1, 10, "web"));
+    rows.add(line("v2", "V", "2024-12-02", "P9", 1, 10, " Web "));
     rows.add(line("v1", "V", "2023-12-28", "P9", 1, 10, "web"));
     rows.add(line("s1", "V", "2024-12-03", "P9", 1, 10, "store"));
     // U: twelve web invoices in December, capped at ten (3 points each), and a web return that
     // counts for nothing.
     for (int i = 1; i <= 12; i++) {
-      rows.add(line("u" + i, "U", String.format("2024-12-%02d", i), "P9", 1, 10, "web"));
+      rows.add(
+          line(
+              "u" + i, "U", String.format("2024-12-%02d", i), "P9", 1, 10, i == 1 ? "WEB" : "web"));
     }
     rows.add(line("u13", "U", "2024-12-20", "P9", -1, 10, "web"));
     LoyaltyStage.Inputs in =
@@ -560,18 +565,21 @@ class LoyaltyStageTest {
           new GenericInternalRow(
               new Object[] {
                 UTF8String.fromString((String) c[0]),
-                c[3],
+                // invoice_ts (microseconds), quantity, unit_price, product_id, channel, invoice_id.
+                (int) c[3] * 86_400_000_000L,
                 c[2],
                 1.0,
                 UTF8String.fromString((String) c[1]),
-                null,
-                false
+                UTF8String.fromString("store"),
+                UTF8String.fromString("I" + c[0])
               }));
     }
     List<String> out = new ArrayList<>();
     ByCustomer.rows(
             lines.iterator(),
-            new LinePass.Customer(LinePass.Rules.of(AS_OF, settings()), new LinePass.Catalog()))
+            new LinePass.Customer(
+                LinePass.Rules.of(AS_OF, settings(), Days.in(ZoneOffset.UTC)),
+                new LinePass.Catalog()))
         .forEachRemaining(
             r ->
                 out.add(
@@ -705,7 +713,10 @@ class LoyaltyStageTest {
   @Test
   void aLinesProductWeightIsMarginTimesCategoryTimesQualityInThatOrder() {
     LinePass.Rules rules =
-        LinePass.Rules.of(AS_OF, settings("loyalty.weights.margin=[{from = 0.1, weight = 0.8}]"));
+        LinePass.Rules.of(
+            AS_OF,
+            settings("loyalty.weights.margin=[{from = 0.1, weight = 0.8}]"),
+            Days.in(ZoneOffset.UTC));
     // Unit cost 50 at a price of 100: margin 0.5, weight 0.8; category 0.8, quality 0.9. The
     // product of doubles depends on the order: (0.8 x 0.8) x 0.9 = 0.5760000000000002, while
     // 0.8 x (0.8 x 0.9) = 0.5760000000000001.
