@@ -35,7 +35,7 @@ final class CodeIndex implements Serializable {
         });
   }
 
-  /** The code's value (the row's string column), or none. */
+  /** The value of a code (a string column of a row; null when the column is), or none. */
   int get(UTF8String code) {
     if (code == null) {
       return none;

@@ -512,10 +512,7 @@ final class LinePass {
         return;
       }
       int day = rules.days().day(event.getLong(E_TS));
-      int rule =
-          rules.inWindow(day) && !event.isNullAt(E_TYPE)
-              ? rules.eventRules().get(event.getUTF8String(E_TYPE))
-              : -1;
+      int rule = rules.inWindow(day) ? rules.eventRules().get(event.getUTF8String(E_TYPE)) : -1;
       if (rule >= 0) {
         if (events == null) {
           events = new InteractionPoints.Counter(rules.caps());
@@ -539,9 +536,7 @@ final class LinePass {
         first = bought ? Math.min(first, day) : day;
         last = bought ? Math.max(last, day) : day;
         bought = true;
-        if (rules.webRule() >= 0
-            && !line.isNullAt(L_CHANNEL)
-            && rules.channels().get(line.getUTF8String(L_CHANNEL)) == 1) {
+        if (rules.webRule() >= 0 && rules.channels().get(line.getUTF8String(L_CHANNEL)) == 1) {
           web(line, day);
         }
         if (inWindow && day != lastWindowDay) {
