@@ -12,6 +12,7 @@ import io.segmentlake.config.Settings;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -28,6 +29,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
@@ -469,6 +471,35 @@ class LoyaltyStageTest {
     Row u = c.get("U");
     assertThat(u.getJavaMap(u.fieldIndex("interaction_points_by_event")))
         .containsOnly(Map.entry("web_purchase", new BigDecimal("30.00")));
+  }
+
+  @Test
+  void daysAreCalendarDaysInTheSessionTimeZone() {
+    // The 365-day points window that ends on 2024-12-31 starts on 2024-01-02 (a leap year).
+    // 2024-01-01 23:30 UTC is 2024-01-02 00:30 in Amsterdam: in the window there, the day before it
+    // in UTC. The line's spend, its web purchase and the club login count only there.
+    Timestamp at = Timestamp.from(Instant.parse("2024-01-01T23:30:00Z"));
+    LoyaltyStage.Inputs in =
+        new LoyaltyStage.Inputs(
+            Fixtures.rows(LINES, List.of(RowFactory.create("z1", "Z", at, "P9", 1, 100.0, "web"))),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(Fixtures.rows(EVENTS, List.of(RowFactory.create("Z", at, "club_login")))),
+            Optional.empty(),
+            Optional.empty());
+    SparkSession spark = SharedSpark.session();
+    try {
+      Row utc = byCustomer(LoyaltyStage.run(in, AS_OF, settings()).points()).get("Z");
+      spark.conf().set("spark.sql.session.timeZone", "Europe/Amsterdam");
+      Row amsterdam = byCustomer(LoyaltyStage.run(in, AS_OF, settings()).points()).get("Z");
+      assertThat(utc.<BigDecimal>getAs("net_spend")).isEqualByComparingTo("0");
+      assertThat(utc.getJavaMap(utc.fieldIndex("interaction_points_by_event"))).isEmpty();
+      assertThat(amsterdam.<BigDecimal>getAs("net_spend")).isEqualByComparingTo("100");
+      assertThat(amsterdam.getJavaMap(amsterdam.fieldIndex("interaction_points_by_event")))
+          .containsOnlyKeys("club_login", "web_purchase");
+    } finally {
+      spark.conf().set("spark.sql.session.timeZone", "UTC");
+    }
   }
 
   @Test
