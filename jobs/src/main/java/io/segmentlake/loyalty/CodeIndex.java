@@ -2,7 +2,6 @@ package io.segmentlake.loyalty;
 
 import io.segmentlake.Codes;
 import java.io.Serializable;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -15,7 +14,6 @@ import org.apache.spark.unsafe.types.UTF8String;
 final class CodeIndex implements Serializable {
   private final StringIndex forms = new StringIndex();
   private final int[] values;
-  private final Map<String, Integer> byForm;
   private final int none;
 
   /**
@@ -23,7 +21,6 @@ final class CodeIndex implements Serializable {
    * and null.
    */
   CodeIndex(Map<String, Integer> byForm, int none) {
-    this.byForm = new HashMap<>(byForm);
     this.none = none;
     this.values = new int[byForm.size()];
     byForm.forEach(
@@ -41,9 +38,9 @@ final class CodeIndex implements Serializable {
       return none;
     }
     int known = forms.indexOf(code);
-    if (known >= 0) {
-      return values[known];
+    if (known < 0) {
+      known = forms.indexOf(UTF8String.fromString(Codes.normalized(code.toString())));
     }
-    return byForm.getOrDefault(Codes.normalized(code.toString()), none);
+    return known < 0 ? none : values[known];
   }
 }
