@@ -2,6 +2,7 @@ package io.segmentlake.loyalty;
 
 import static io.segmentlake.loyalty.LoyaltyColumns.*;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 
 import io.segmentlake.Codes;
@@ -10,13 +11,11 @@ import io.segmentlake.Schemas;
 import io.segmentlake.config.InteractionRule;
 import io.segmentlake.config.LoyaltySettings;
 import io.segmentlake.config.TierSettings;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,15 +23,16 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayBasedMapData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The stage's last step, once per customer. A customer's inputs come from two sources, brought
@@ -42,9 +42,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * tier, the RFM segment, the special groups found across customers (top buyers), an employer share
  * and points earned by converted referrals. In one pass per customer it computes the purchase
  * families, the customer-type multiplier, the rounded families and their total, the tier and the
- * rule groups, and returns the customer's loyalty_points row and special-group rows ({@link #OUT}).
- * A customer is scored when it has purchase totals, points earned, an employer share or a previous
- * tier.
+ * rule groups, and returns the customer's loyalty_points row with its special-group rows in a
+ * column ({@link #OUT}). A customer is scored when it has purchase totals, points earned, an
+ * employer share, a previous tier or a special group (top buyers and buyers of flagged products
+ * have purchase totals).
  */
 final class Assembly implements ByCustomer.Task {
   // The kinds of the other rows.
@@ -54,10 +55,6 @@ final class Assembly implements ByCustomer.Task {
   static final int SPECIAL = 3;
   static final int SHARE = 4;
   static final int EARNED = 5;
-
-  // The kinds of output rows.
-  static final int POINTS_ROW = 0;
-  static final int SPECIAL_ROW = 1;
 
   // The kind column, named as in the line pass.
   private static final String KIND = LinePass.KIND;
@@ -95,16 +92,17 @@ final class Assembly implements ByCustomer.Task {
   /** The loyalty_points table's columns, in order. */
   static final StructType POINTS_COLUMNS = pointsColumns();
 
-  /** The output rows: kind, the loyalty_points columns, then a special row's group and reason. */
+  // The customer's special_customers rows: (group, reason) each.
+  private static final String SPECIAL_ROWS = "_special";
+
+  /** The output rows: the loyalty_points columns, then the customer's special-group rows. */
   static final StructType OUT =
-      new StructType(
-          concat(
-              new StructField[] {DataTypes.createStructField(KIND, DataTypes.IntegerType, false)},
-              POINTS_COLUMNS.fields(),
-              new StructField[] {
-                DataTypes.createStructField(SPECIAL_GROUP, DataTypes.StringType, true),
-                DataTypes.createStructField(REASON, DataTypes.StringType, true)
-              }));
+      POINTS_COLUMNS.add(
+          SPECIAL_ROWS,
+          DataTypes.createArrayType(
+              new StructType()
+                  .add(SPECIAL_GROUP, DataTypes.StringType)
+                  .add(REASON, DataTypes.StringType)));
 
   private final int asOfDay;
   private final PurchasePoints purchases;
@@ -132,25 +130,29 @@ final class Assembly implements ByCustomer.Task {
    * own: the ingested customers table and the RFM scores of the same run already are, and are not
    * shuffled).
    */
-  static Dataset<Row> run(Dataset<Row> pass, List<Dataset<Row>> others, Assembly assembly) {
+  static ByCustomer.Kept run(Dataset<Row> pass, List<Dataset<Row>> others, Assembly assembly) {
     List<ByCustomer.Input> inputs = new ArrayList<>();
     inputs.add(ByCustomer.Input.ofPass(pass.where(col(KIND).notEqual(LinePass.UNITS))));
     others.forEach(o -> inputs.add(ByCustomer.Input.of(o)));
-    return ByCustomer.pass(inputs, assembly, OUT);
+    return ByCustomer.keep(inputs, assembly, OUT);
   }
 
   /** The loyalty_points rows of the assembled output. */
   static Dataset<Row> points(Dataset<Row> assembled) {
     Column[] columns =
         Arrays.stream(POINTS_COLUMNS.fieldNames()).map(c -> col(c)).toArray(Column[]::new);
-    return assembled.where(col(KIND).equalTo(POINTS_ROW)).select(columns);
+    return assembled.select(columns);
   }
 
   /** The special_customers rows of the assembled output. */
   static Dataset<Row> special(Dataset<Row> assembled) {
+    String row = "_row";
     return assembled
-        .where(col(KIND).equalTo(SPECIAL_ROW))
-        .select(col(SPECIAL_GROUP), col(CUSTOMER_ID), col(REASON));
+        .select(col(CUSTOMER_ID), explode(col(SPECIAL_ROWS)).as(row))
+        .select(
+            col(row).getField(SPECIAL_GROUP).as(SPECIAL_GROUP),
+            col(CUSTOMER_ID),
+            col(row).getField(REASON).as(REASON));
   }
 
   // The other rows of each kind, from their sources.
@@ -231,9 +233,9 @@ final class Assembly implements ByCustomer.Task {
    * first purchase (REFERRED_ROW; a customer with only returns has no first purchase). A referred
    * row is keyed by the referrer: link rows are not in their customers' partitions.
    */
-  Dataset<Row> links(Dataset<Row> totals, Dataset<Row> customers) {
+  ByCustomer.Kept links(Dataset<Row> totals, Dataset<Row> customers) {
     Schemas.require(customers, "customers", CUSTOMER_ID, CUSTOMER_TYPE, LEGAL_KIND, REFERRED_BY);
-    return ByCustomer.pass(
+    return ByCustomer.keep(
         List.of(
             ByCustomer.Input.ofPass(totals),
             ByCustomer.Input.of(
@@ -245,13 +247,13 @@ final class Assembly implements ByCustomer.Task {
 
   /** A task's links: each customer's totals (input 0) and customers rows (input 1). */
   private final class Links implements ByCustomer.Sums {
-    private String customer;
+    private UTF8String customer;
     private Totals totals;
-    private final List<Row> rows = new ArrayList<>();
+    private final List<InternalRow> rows = new ArrayList<>();
 
     @Override
     public void start(UTF8String id) {
-      customer = id == null ? null : id.toString();
+      customer = id == null ? null : id.copy();
       totals = null;
       rows.clear();
     }
@@ -270,15 +272,17 @@ final class Assembly implements ByCustomer.Task {
       String type = string(r, 1);
       if (isLegal(type)) {
         double own = families(totals).subtotal() * multiplier(type, string(r, 2));
-        rows.add(RowFactory.create(customer, OWN_ROW, own, null));
+        rows.add(new GenericInternalRow(new Object[] {customer, OWN_ROW, own, null}));
       }
       if (!r.isNullAt(3) && totals.first() != null) {
-        rows.add(RowFactory.create(string(r, 3), REFERRED_ROW, null, totals.first()));
+        rows.add(
+            new GenericInternalRow(
+                new Object[] {r.getUTF8String(3).copy(), REFERRED_ROW, null, totals.first()}));
       }
     }
 
     @Override
-    public void finish(Deque<Row> out) {
+    public void finish(Deque<InternalRow> out) {
       out.addAll(rows);
     }
   }
@@ -348,7 +352,7 @@ final class Assembly implements ByCustomer.Task {
    * (the other inputs).
    */
   private final class Customer implements ByCustomer.Sums {
-    private String customer;
+    private UTF8String customer;
     private Totals totals;
     private String type;
     private String legalKind;
@@ -362,7 +366,7 @@ final class Assembly implements ByCustomer.Task {
 
     @Override
     public void start(UTF8String id) {
-      customer = id == null ? null : id.toString();
+      customer = id == null ? null : id.copy();
       totals = null;
       type = null;
       legalKind = null;
@@ -429,25 +433,21 @@ final class Assembly implements ByCustomer.Task {
     }
 
     @Override
-    public void finish(Deque<Row> out) {
-      if (totals != null || earned != null || share != null || inPrevious) {
+    public void finish(Deque<InternalRow> out) {
+      if (totals != null || earned != null || share != null || inPrevious || !groups.isEmpty()) {
         out.add(score());
-      }
-      for (String[] g : groups) {
-        Object[] values = new Object[OUT.size()];
-        values[0] = SPECIAL_ROW;
-        values[1] = customer;
-        values[values.length - 2] = g[0];
-        values[values.length - 1] = g[1];
-        out.add(RowFactory.create(values));
       }
     }
 
-    /** A scored customer's loyalty_points row; adds the rule groups it is in to `groups`. */
-    private Row score() {
+    /**
+     * A scored customer's row: its loyalty_points columns and special-group rows (adding the rule
+     * groups it is in to `groups`), as Spark's internal values.
+     */
+    private InternalRow score() {
       PurchasePoints.Families f = totals == null ? null : families(totals);
       double interaction = 0;
-      Map<String, Decimal> byEvent = new LinkedHashMap<>();
+      List<UTF8String> eventsEarned = new ArrayList<>();
+      List<Decimal> pointsByEvent = new ArrayList<>();
       if (earned != null) {
         // In the order of the rules (every event earned is some rule's; each rule's event is
         // unique).
@@ -455,7 +455,8 @@ final class Assembly implements ByCustomer.Task {
           Double points = earned.get(event);
           if (points != null) {
             interaction += points;
-            byEvent.put(event, Money.cents(points));
+            eventsEarned.add(UTF8String.fromString(event));
+            pointsByEvent.add(Money.cents(points));
           }
         }
       }
@@ -485,36 +486,43 @@ final class Assembly implements ByCustomer.Task {
           groups.add(new String[] {rule.group(), rule.reason()});
         }
       }
-      // Sorted as Spark sorts strings (by their UTF-8 bytes), each group once.
-      TreeSet<UTF8String> sorted = new TreeSet<>();
-      groups.forEach(g -> sorted.add(UTF8String.fromString(g[0])));
-      List<String> special = sorted.stream().map(UTF8String::toString).toList();
+      // The groups' names sorted as Spark sorts strings (by their UTF-8 bytes), each once; the
+      // rows in the order found.
+      TreeSet<UTF8String> names = new TreeSet<>();
+      Object[] rows = new Object[groups.size()];
+      for (int i = 0; i < rows.length; i++) {
+        UTF8String group = UTF8String.fromString(groups.get(i)[0]);
+        names.add(group);
+        rows[i] = new GenericInternalRow(new Object[] {group, utf8(groups.get(i)[1])});
+      }
 
       List<Object> v = new ArrayList<>(OUT.size());
-      v.add(POINTS_ROW);
       v.add(customer);
       v.add(points);
-      v.add(tier.name());
-      v.add(previousTier);
-      v.add(tier.change());
+      v.add(utf8(tier.name()));
+      v.add(utf8(previousTier));
+      v.add(utf8(tier.change()));
       v.add(tier.pointsToNext() == null ? null : Money.cents(tier.pointsToNext()));
       v.add(tier.runsBelow());
       v.addAll(List.of(cents));
-      v.add(CollectionConverters.asScala(byEvent));
+      v.add(
+          new ArrayBasedMapData(
+              new GenericArrayData(eventsEarned.toArray()),
+              new GenericArrayData(pointsByEvent.toArray())));
       v.add(f == null ? null : Money.cents(f.netSpend()));
       v.add(totals == null ? null : totals.days());
       v.add(totals == null ? null : totals.median());
       v.add(totals == null ? null : totals.cv());
-      v.add(totals == null ? null : date(totals.first()));
-      v.add(totals == null ? null : date(totals.last()));
+      // Dates as Spark holds them: day numbers.
+      v.add(totals == null ? null : totals.first());
+      v.add(totals == null ? null : totals.last());
       v.add(recency);
-      v.add(type);
-      v.add(legalKind);
-      v.add(segment);
-      v.add(CollectionConverters.asScala(special).toSeq());
-      v.add(null);
-      v.add(null);
-      return RowFactory.create(v.toArray());
+      v.add(utf8(type));
+      v.add(utf8(legalKind));
+      v.add(utf8(segment));
+      v.add(new GenericArrayData(names.toArray()));
+      v.add(new GenericArrayData(rows));
+      return new GenericInternalRow(v.toArray());
     }
   }
 
@@ -522,8 +530,8 @@ final class Assembly implements ByCustomer.Task {
     return r.isNullAt(field) ? null : r.getUTF8String(field).toString();
   }
 
-  private static Date date(Integer day) {
-    return day == null ? null : Date.valueOf(LocalDate.ofEpochDay(day));
+  private static UTF8String utf8(String s) {
+    return UTF8String.fromString(s);
   }
 
   private static StructType pointsColumns() {
@@ -552,13 +560,5 @@ final class Assembly implements ByCustomer.Task {
         .add(LEGAL_KIND, DataTypes.StringType)
         .add(RFM_SEGMENT, DataTypes.StringType)
         .add(SPECIAL_GROUPS, DataTypes.createArrayType(DataTypes.StringType));
-  }
-
-  private static StructField[] concat(StructField[]... parts) {
-    List<StructField> all = new ArrayList<>();
-    for (StructField[] p : parts) {
-      all.addAll(List.of(p));
-    }
-    return all.toArray(StructField[]::new);
   }
 }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -19,10 +20,13 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.plans.physical.HashPartitioning;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.array.ByteArrayMethods;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.jdk.javaapi.CollectionConverters;
@@ -34,8 +38,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * without a shuffle of the inputs together: the ingested tables already are (when ingested into as
  * many partitions, Spark plans neither a shuffle nor a sort for them), and a pass's own result is
  * (its rows stay in the partitions of its inputs). A task hands each customer's rows to a {@link
- * Sums}, input by input, and passes on the rows it returns. Customer ids are compared as their
- * UTF-8 bytes.
+ * Sums}, input by input, and passes on the rows it returns, which are Spark's internal rows (with
+ * internal values: UTF8String, Decimal, day numbers, ArrayData) and need no conversion from a
+ * {@link Row}. Customer ids are compared as their UTF-8 bytes.
  */
 final class ByCustomer {
   private ByCustomer() {}
@@ -55,10 +60,10 @@ final class ByCustomer {
     void add(int input, InternalRow row);
 
     /** Adds the current customer's result rows. */
-    void finish(Deque<Row> out);
+    void finish(Deque<InternalRow> out);
 
     /** Adds the task's last rows, after its last customer's. */
-    default void end(Deque<Row> out) {}
+    default void end(Deque<InternalRow> out) {}
   }
 
   /** Makes the sums of a task (on the executor). */
@@ -91,6 +96,100 @@ final class ByCustomer {
    * sorted within them, unless it already is.
    */
   static Dataset<Row> pass(List<Input> inputs, Task task, StructType schema) {
+    return dataset(inputs, rdd(inputs, task), schema);
+  }
+
+  /**
+   * A pass's result that the stage keeps: its rows and what frees them. Each task's rows are kept
+   * in memory (spilling to disk) as one {@link Block} of Spark's binary rows, which the queries
+   * over them read as they are: no columnar cache is built and decoded, as {@link Dataset#persist}
+   * would, and the garbage collector sees two arrays per task, not two objects per row. Spark
+   * computes them once, in the first query that reads them.
+   */
+  record Kept(Dataset<Row> rows, Runnable release) {}
+
+  /** A pass (see {@link #pass}) whose result rows are kept. */
+  static Kept keep(List<Input> inputs, Task task, StructType schema) {
+    JavaRDD<Block> blocks =
+        rdd(inputs, task)
+            .mapPartitions(rows -> List.of(Block.of(rows, schema)).iterator())
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    int fields = schema.size();
+    JavaRDD<InternalRow> rows = blocks.mapPartitions(b -> b.next().rows(fields));
+    return new Kept(dataset(inputs, rows, schema), () -> blocks.unpersist(false));
+  }
+
+  /** A task's rows as Spark's binary rows (UnsafeRow), back to back in one array. */
+  static final class Block implements Serializable {
+    private byte[] bytes = new byte[1 << 16];
+    // Where each row ends.
+    private int[] ends = new int[1024];
+    private int size;
+    private int used;
+
+    /** The rows (of the schema) in a block. */
+    static Block of(Iterator<InternalRow> rows, StructType schema) {
+      UnsafeProjection binary = UnsafeProjection.create(schema);
+      Block b = new Block();
+      while (rows.hasNext()) {
+        b.add(binary.apply(rows.next()));
+      }
+      b.bytes = Arrays.copyOf(b.bytes, b.used);
+      b.ends = Arrays.copyOf(b.ends, b.size);
+      return b;
+    }
+
+    private void add(UnsafeRow row) {
+      int n = row.getSizeInBytes();
+      if ((long) used + n > Integer.MAX_VALUE - 16) {
+        throw new IllegalStateException(
+            "a task's rows of a pass exceed 2 GB: raise spark.sql.shuffle.partitions");
+      }
+      if (used + n > bytes.length) {
+        bytes = Arrays.copyOf(bytes, (int) Math.min(Integer.MAX_VALUE - 16, 2L * (used + n)));
+      }
+      row.writeToMemory(bytes, Platform.BYTE_ARRAY_OFFSET + used);
+      used += n;
+      if (size == ends.length) {
+        ends = Arrays.copyOf(ends, 2 * size);
+      }
+      ends[size++] = used;
+    }
+
+    /** The rows, each read in place by one reused row (of that many fields). */
+    Iterator<InternalRow> rows(int fields) {
+      UnsafeRow row = new UnsafeRow(fields);
+      return new Iterator<>() {
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          return next < size;
+        }
+
+        @Override
+        public InternalRow next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          int start = next == 0 ? 0 : ends[next - 1];
+          row.pointTo(bytes, Platform.BYTE_ARRAY_OFFSET + start, ends[next] - start);
+          next++;
+          return row;
+        }
+      };
+    }
+  }
+
+  /** The rows as a Dataset of the schema, read as they are (no conversion from a Row). */
+  private static Dataset<Row> dataset(
+      List<Input> inputs, JavaRDD<InternalRow> rows, StructType schema) {
+    return ((org.apache.spark.sql.classic.SparkSession) inputs.get(0).rows().sparkSession())
+        .internalCreateDataFrame(rows.rdd(), schema, false);
+  }
+
+  /** The task's result rows of the pass, a task per partition. */
+  private static JavaRDD<InternalRow> rdd(List<Input> inputs, Task task) {
     SparkSession spark = inputs.get(0).rows().sparkSession();
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
     List<JavaRDD<InternalRow>> rdds = new ArrayList<>();
@@ -132,11 +231,8 @@ final class ByCustomer {
                 return List.of(all).iterator();
               });
     }
-    JavaRDD<Row> out =
-        zipped.mapPartitionsWithIndex(
-            (index, held) -> rows(held.next(), task.sums(), new Partition(partitions, index)),
-            false);
-    return spark.createDataFrame(out, schema);
+    return zipped.mapPartitionsWithIndex(
+        (index, held) -> rows(held.next(), task.sums(), new Partition(partitions, index)), false);
   }
 
   /**
@@ -175,7 +271,7 @@ final class ByCustomer {
   }
 
   /** The sums' result rows of one input's rows (each customer's rows one after the other). */
-  static Iterator<Row> rows(Iterator<InternalRow> rows, Sums sums) {
+  static Iterator<InternalRow> rows(Iterator<InternalRow> rows, Sums sums) {
     return rows(List.of(rows), sums, null);
   }
 
@@ -183,13 +279,14 @@ final class ByCustomer {
    * The sums' result rows of the inputs' rows, each sorted by customer: customers in order, and
    * each customer's rows input by input.
    */
-  static Iterator<Row> rows(List<Iterator<InternalRow>> inputs, Sums sums, Partition partition) {
+  static Iterator<InternalRow> rows(
+      List<Iterator<InternalRow>> inputs, Sums sums, Partition partition) {
     int n = inputs.size();
     InternalRow[] heads = new InternalRow[n];
     for (int i = 0; i < n; i++) {
       heads[i] = inputs.get(i).hasNext() ? inputs.get(i).next() : null;
     }
-    Deque<Row> ready = new ArrayDeque<>();
+    Deque<InternalRow> ready = new ArrayDeque<>();
     return new Iterator<>() {
       private UTF8String previous;
       private boolean started;
@@ -237,7 +334,7 @@ final class ByCustomer {
       }
 
       @Override
-      public Row next() {
+      public InternalRow next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }

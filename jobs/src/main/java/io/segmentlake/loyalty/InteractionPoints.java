@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -72,7 +72,7 @@ final class InteractionPoints {
    */
   static final class Events implements ByCustomer.Sums {
     private final Caps rules;
-    private String customer;
+    private UTF8String customer;
     private Counter counter;
 
     Events(Caps rules) {
@@ -81,7 +81,7 @@ final class InteractionPoints {
 
     @Override
     public void start(UTF8String id) {
-      customer = id == null ? null : id.toString();
+      customer = id == null ? null : id.copy();
       counter = new Counter(rules);
     }
 
@@ -93,8 +93,12 @@ final class InteractionPoints {
     }
 
     @Override
-    public void finish(Deque<Row> out) {
-      counter.forEach((event, earned) -> out.add(RowFactory.create(customer, event, earned)));
+    public void finish(Deque<InternalRow> out) {
+      counter.forEach(
+          (event, earned) ->
+              out.add(
+                  new GenericInternalRow(
+                      new Object[] {customer, UTF8String.fromString(event), earned})));
     }
   }
 

@@ -34,8 +34,9 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -144,9 +145,10 @@ final class LinePass {
    * The pass over the used lines and the interactions, a task per partition. Products and flags may
    * be absent (weights 1, no flagged groups), and so may the interactions. Both are read as they
    * are cached, column for column: the tasks compute the days, the web-store lines and the events'
-   * rules from Spark's internal rows (no projection copies each row first).
+   * rules from Spark's internal rows (no projection copies each row first). The result is kept
+   * ({@link ByCustomer#keep}): the stage reads it three times.
    */
-  static Dataset<Row> run(
+  static ByCustomer.Kept run(
       Dataset<Row> lines,
       Optional<Dataset<Row>> interactions,
       Optional<Dataset<Row>> products,
@@ -164,7 +166,7 @@ final class LinePass {
     List<ByCustomer.Input> inputs =
         new ArrayList<>(List.of(ByCustomer.Input.of(columns(lines, LINE_COLUMNS))));
     interactions.ifPresent(i -> inputs.add(ByCustomer.Input.of(columns(i, EVENT_COLUMNS))));
-    return ByCustomer.pass(inputs, () -> new Customer(rules, catalog.value()), ROWS);
+    return ByCustomer.keep(inputs, () -> new Customer(rules, catalog.value()), ROWS);
   }
 
   /**
@@ -422,11 +424,11 @@ final class LinePass {
     private int[] slot;
     private int customers;
     // Each customer's id by its count in the task (for the leaders' rows at the end).
-    private String[] ids = new String[1024];
+    private UTF8String[] ids = new UTF8String[1024];
     // The window's purchase days (with repeats), reused for each customer.
     private int[] days = new int[64];
 
-    private String id;
+    private UTF8String id;
     // Whether the customer has lines (a customer with events only has no totals row).
     private boolean hasLines;
     private boolean bought;
@@ -471,7 +473,7 @@ final class LinePass {
 
     @Override
     public void start(UTF8String customer) {
-      id = customer == null ? null : customer.toString();
+      id = customer == null ? null : customer.copy();
       customers++;
       if (customers == ids.length) {
         ids = Arrays.copyOf(ids, customers * 2);
@@ -660,8 +662,8 @@ final class LinePass {
 
     /** Adds the customer's rows and counts its units for the leaders. */
     @Override
-    public void finish(Deque<Row> out) {
-      String customer = id;
+    public void finish(Deque<InternalRow> out) {
+      UTF8String customer = id;
       // Web purchases are events of their own rule, counted with the customer's other events.
       if (rules.webRule() >= 0 && webRunCount > 0) {
         if (events == null) {
@@ -683,7 +685,7 @@ final class LinePass {
                 DayGaps.distinct(days, dayCount),
                 earned));
       } else if (earned != null) {
-        out.add(row(EARNED, customer, EARNED_FROM, (Object) earned));
+        out.add(row(EARNED, customer, EARNED_FROM, new GenericArrayData(earned)));
       }
       int years = rules.years();
       for (int i = 0; i < boughtCount; i++) {
@@ -698,7 +700,7 @@ final class LinePass {
     }
 
     /** Adds the customer's flagged rows: per flag (in order), the distinct products bought. */
-    private void flagged(String customer, Deque<Row> out) {
+    private void flagged(UTF8String customer, Deque<InternalRow> out) {
       if (flaggedCount == 0) {
         return;
       }
@@ -708,7 +710,9 @@ final class LinePass {
           byFlag.merge(flag, 1L, Long::sum);
         }
       }
-      byFlag.forEach((flag, n) -> out.add(row(FLAGGED, customer, FLAGGED_FROM, flag, n)));
+      byFlag.forEach(
+          (flag, n) ->
+              out.add(row(FLAGGED, customer, FLAGGED_FROM, UTF8String.fromString(flag), n)));
     }
 
     /**
@@ -730,7 +734,7 @@ final class LinePass {
 
     /** Adds the task's units rows: its leaders of each product and year. */
     @Override
-    public void end(Deque<Row> out) {
+    public void end(Deque<InternalRow> out) {
       for (int key = 0; key < leaders.length; key++) {
         Leaders top = leaders[key];
         if (top != null) {
@@ -745,7 +749,7 @@ final class LinePass {
                     UNITS,
                     ids[top.customers[i]],
                     UNITS_FROM,
-                    product,
+                    UTF8String.fromString(product),
                     rules.firstYear() + key % rules.years(),
                     leaderUnits[key]));
           }
@@ -775,8 +779,8 @@ final class LinePass {
   }
 
   /** One customer's totals row (see {@link PurchasePoints}). */
-  private static Row totals(
-      String customer,
+  private static InternalRow totals(
+      UTF8String customer,
       Integer first,
       Integer last,
       double spend,
@@ -808,16 +812,19 @@ final class LinePass {
     values[8] = days.length;
     values[9] = DayGaps.median(gaps);
     values[10] = cv;
-    values[EARNED_FROM] = earned;
-    return RowFactory.create(values);
+    values[EARNED_FROM] = earned == null ? null : new GenericArrayData(earned);
+    return new GenericInternalRow(values);
   }
 
-  /** A row of the kind with the given values from column `from` on (the others null). */
-  private static Row row(int kind, String customer, int from, Object... set) {
+  /**
+   * A row of the kind with the given values (Spark's internal values) from column `from` on (the
+   * others null).
+   */
+  private static InternalRow row(int kind, UTF8String customer, int from, Object... set) {
     Object[] values = new Object[FIELDS];
     values[0] = customer;
     values[1] = kind;
     System.arraycopy(set, 0, values, from, set.length);
-    return RowFactory.create(values);
+    return new GenericInternalRow(values);
   }
 }

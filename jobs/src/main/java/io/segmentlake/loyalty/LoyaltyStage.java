@@ -22,7 +22,6 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /** The loyalty stage: points per rule family, tiers and special groups for the whole base. */
 public final class LoyaltyStage {
@@ -51,19 +50,19 @@ public final class LoyaltyStage {
   /** Scores every customer with a purchase, points or an earlier tier. */
   public static Result run(Inputs in, LocalDate asOf, LoyaltySettings s) {
     List<String> skipped = skippedRules(in);
-    // What the stage caches, freed by release().
-    List<Dataset<Row>> cached = new ArrayList<>();
+    // What frees the rows the stage keeps, run by release().
+    List<Runnable> kept = new ArrayList<>();
     Dataset<Row> pass =
-        cache(LinePass.run(in.usedInvoices(), in.interactions(), in.products(), asOf, s), cached);
+        keep(LinePass.run(in.usedInvoices(), in.interactions(), in.products(), asOf, s), kept);
     Assembly assembly = new Assembly(asOf, s, groupRules(in, s, skipped));
     List<Dataset<Row>> others = new ArrayList<>();
     in.customers()
         .ifPresent(
             c -> {
               others.add(Assembly.customers(c));
-              // Cached: the employer shares and (with a referral rule) the referrals read it.
+              // Kept: the employer shares and (with a referral rule) the referrals read it.
               Dataset<Row> links =
-                  cache(assembly.links(LinePass.ofKind(pass, LinePass.TOTALS), c), cached);
+                  keep(assembly.links(LinePass.ofKind(pass, LinePass.TOTALS), c), kept);
               others.add(Assembly.shares(employerShares(c, links, s.employerShare())));
               InteractionPoints.referrals(links, s.interactions())
                   .map(r -> InteractionPoints.perEvent(r, s.interactions(), asOf, s.windowDays()))
@@ -74,8 +73,8 @@ public final class LoyaltyStage {
     if (s.special().topBuyerYears() > 0) {
       others.add(Assembly.groups(SpecialGroups.topBuyers(pass)));
     }
-    // Cached: the summary, both tables and the stages after this one read it.
-    Dataset<Row> assembled = cache(Assembly.run(pass, others, assembly), cached);
+    // Kept: the summary, both tables and the stages after this one read it.
+    Dataset<Row> assembled = keep(Assembly.run(pass, others, assembly), kept);
     Dataset<Row> points = Assembly.points(assembled);
     Map<String, Object> summary = summary(points, in.previous().isPresent(), skipped, s.tiers());
     return new Result(
@@ -83,14 +82,13 @@ public final class LoyaltyStage {
         Assembly.special(assembled),
         (Long) summary.get("customers"),
         summary,
-        () -> cached.forEach(Dataset::unpersist));
+        () -> kept.forEach(Runnable::run));
   }
 
-  /** The rows, cached (in memory, spilling to disk) and added to the list of what is cached. */
-  private static Dataset<Row> cache(Dataset<Row> rows, List<Dataset<Row>> cached) {
-    Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
-    cached.add(kept);
-    return kept;
+  /** A pass's kept rows; what frees them is added to the list. */
+  private static Dataset<Row> keep(ByCustomer.Kept pass, List<Runnable> kept) {
+    kept.add(pass.release());
+    return pass.rows();
   }
 
   /** The rules that an absent optional table turns off, in words for the manifest. */

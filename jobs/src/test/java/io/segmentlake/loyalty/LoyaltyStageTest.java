@@ -342,7 +342,7 @@ class LoyaltyStageTest {
     }
     Map<String, Double> earned = new java.util.HashMap<>();
     ByCustomer.rows(rows.iterator(), new InteractionPoints.Events(caps))
-        .forEachRemaining(r -> earned.put(r.getString(1), r.getDouble(2)));
+        .forEachRemaining(r -> earned.put(r.getUTF8String(1).toString(), r.getDouble(2)));
     assertThat(earned)
         .containsOnly(
             Map.entry("club_login", 3.0), Map.entry("comment", 1.5), Map.entry("web_visit", 3.0));
@@ -563,7 +563,7 @@ class LoyaltyStageTest {
             .repartition(4, org.apache.spark.sql.functions.col("invoice_id"));
     List<String> top =
         SpecialGroups.topBuyers(
-                LinePass.run(spread, Optional.empty(), Optional.empty(), AS_OF, settings()))
+                LinePass.run(spread, Optional.empty(), Optional.empty(), AS_OF, settings()).rows())
             .collectAsList()
             .stream()
             .map(r -> r.<String>getAs("customer_id") + ": " + r.<String>getAs("reason"))
@@ -615,8 +615,14 @@ class LoyaltyStageTest {
             r ->
                 out.add(
                     r.getInt(1) == LinePass.UNITS
-                        ? r.getString(0) + " " + r.get(11) + " " + r.get(12) + " " + r.get(13)
-                        : r.getString(0)));
+                        ? r.getUTF8String(0)
+                            + " "
+                            + r.getUTF8String(11)
+                            + " "
+                            + r.getInt(12)
+                            + " "
+                            + r.getLong(13)
+                        : r.getUTF8String(0).toString()));
     // The totals rows first (in the customers' order), then the leaders: A and B tie on P1 in
     // 2024, D leads P2 in 2024 and P1 in 2023 (E's net units are 0).
     assertThat(out.subList(0, 5)).containsExactly("A", "B", "C", "D", "E");
@@ -641,7 +647,7 @@ class LoyaltyStageTest {
           }
 
           @Override
-          public void finish(java.util.Deque<Row> out) {
+          public void finish(java.util.Deque<InternalRow> out) {
             seen.add("finish");
           }
         };
@@ -655,7 +661,7 @@ class LoyaltyStageTest {
             "start null, 1:10, finish, start A, 0:1, finish, start B, 1:11, finish,"
                 + " start C, 0:2, 1:12, 1:13, finish, start D, 1:14, finish");
     // Rows out of order are an error, not a customer split between groups.
-    Iterator<Row> unsorted =
+    Iterator<InternalRow> unsorted =
         ByCustomer.rows(List.of(idRows(new String[] {"B", "A"}, 1).iterator()), record, null);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> unsorted.forEachRemaining(r -> {}))
         .isInstanceOf(IllegalStateException.class)
