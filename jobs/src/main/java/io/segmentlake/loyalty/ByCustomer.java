@@ -16,6 +16,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
@@ -200,8 +201,7 @@ final class ByCustomer {
               : in.rows()
                   .repartition(partitions, col(CUSTOMER_ID))
                   .sortWithinPartitions(col(CUSTOMER_ID));
-      // The plan's internal rows, as Dataset.rdd() reads them before it makes each one a Row.
-      JavaRDD<InternalRow> rdd = clustered.queryExecution().toRdd().toJavaRDD();
+      JavaRDD<InternalRow> rdd = internalRows(clustered);
       if (rdd.getNumPartitions() == 0) {
         // Rows Spark knows to be none at planning (no shuffle is planned for them).
         rdd =
@@ -233,6 +233,25 @@ final class ByCustomer {
     }
     return zipped.mapPartitionsWithIndex(
         (index, held) -> rows(held.next(), task.sums(), new Partition(partitions, index)), false);
+  }
+
+  /**
+   * The plan's internal rows, as Dataset.rdd() reads them before it makes each one a Row. Planned
+   * without adaptive execution: an adaptive plan runs its shuffles as soon as it is planned, so the
+   * inputs of a pass would run theirs one input after another, each in a job of its own; a plain
+   * plan leaves them to the pass's job, as stages that Spark runs side by side. (The inputs need no
+   * adaptive step: their partitions are set, and their joins are of per-customer rows.)
+   */
+  private static JavaRDD<InternalRow> internalRows(Dataset<Row> rows) {
+    RuntimeConfig conf = rows.sparkSession().conf();
+    String adaptive = "spark.sql.adaptive.enabled";
+    String before = conf.get(adaptive);
+    conf.set(adaptive, false);
+    try {
+      return rows.queryExecution().toRdd().toJavaRDD();
+    } finally {
+      conf.set(adaptive, before);
+    }
   }
 
   /**
