@@ -104,7 +104,7 @@ final class ByCustomer {
    * A pass's result that the stage keeps: its rows and what frees them. Each task's rows are kept
    * in memory (spilling to disk) as one {@link Block} of Spark's binary rows, which the queries
    * over them read as they are: no columnar cache is built and decoded, as {@link Dataset#persist}
-   * would, and the garbage collector sees two arrays per task, not two objects per row. Spark
+   * would, and the garbage collector sees arrays of a megabyte, not two objects per row. Spark
    * computes them once, in the first query that reads them.
    */
   record Kept(Dataset<Row> rows, Runnable release) {}
@@ -120,13 +120,18 @@ final class ByCustomer {
     return new Kept(dataset(inputs, rows, schema), () -> blocks.unpersist(false));
   }
 
-  /** A task's rows as Spark's binary rows (UnsafeRow), back to back in one array. */
+  /**
+   * A task's rows as Spark's binary rows (UnsafeRow), back to back in arrays of about a megabyte (a
+   * larger row has one of its own).
+   */
   static final class Block implements Serializable {
-    private byte[] bytes = new byte[1 << 16];
-    // Where each row ends.
-    private int[] ends = new int[1024];
-    private int size;
+    private static final int CHUNK = 1 << 20;
+    private final List<byte[]> chunks = new ArrayList<>();
+    private byte[] chunk = new byte[0];
+    // Bytes used in the last chunk.
     private int used;
+    private int[] sizes = new int[1024];
+    private int count;
 
     /** The rows (of the schema) in a block. */
     static Block of(Iterator<InternalRow> rows, StructType schema) {
@@ -135,37 +140,44 @@ final class ByCustomer {
       while (rows.hasNext()) {
         b.add(binary.apply(rows.next()));
       }
-      b.bytes = Arrays.copyOf(b.bytes, b.used);
-      b.ends = Arrays.copyOf(b.ends, b.size);
+      if (!b.chunks.isEmpty()) {
+        b.chunks.set(b.chunks.size() - 1, Arrays.copyOf(b.chunk, b.used));
+      }
+      b.chunk = null;
+      b.sizes = Arrays.copyOf(b.sizes, b.count);
       return b;
     }
 
     private void add(UnsafeRow row) {
-      int n = row.getSizeInBytes();
-      if ((long) used + n > Integer.MAX_VALUE - 16) {
-        throw new IllegalStateException(
-            "a task's rows of a pass exceed 2 GB: raise spark.sql.shuffle.partitions");
+      int size = row.getSizeInBytes();
+      if (used + size > chunk.length) {
+        chunk = new byte[Math.max(CHUNK, size)];
+        chunks.add(chunk);
+        used = 0;
       }
-      if (used + n > bytes.length) {
-        bytes = Arrays.copyOf(bytes, (int) Math.min(Integer.MAX_VALUE - 16, 2L * (used + n)));
+      row.writeToMemory(chunk, Platform.BYTE_ARRAY_OFFSET + used);
+      used += size;
+      if (count == sizes.length) {
+        sizes = Arrays.copyOf(sizes, 2 * count);
       }
-      row.writeToMemory(bytes, Platform.BYTE_ARRAY_OFFSET + used);
-      used += n;
-      if (size == ends.length) {
-        ends = Arrays.copyOf(ends, 2 * size);
-      }
-      ends[size++] = used;
+      sizes[count++] = size;
     }
 
-    /** The rows, each read in place by one reused row (of that many fields). */
+    /**
+     * The rows, each read in place by one reused row (of that many fields): a row that did not fit
+     * in the rest of a chunk is at the start of the next.
+     */
     Iterator<InternalRow> rows(int fields) {
       UnsafeRow row = new UnsafeRow(fields);
       return new Iterator<>() {
         private int next;
+        private int chunk = -1;
+        private byte[] bytes = new byte[0];
+        private int at;
 
         @Override
         public boolean hasNext() {
-          return next < size;
+          return next < count;
         }
 
         @Override
@@ -173,9 +185,13 @@ final class ByCustomer {
           if (!hasNext()) {
             throw new NoSuchElementException();
           }
-          int start = next == 0 ? 0 : ends[next - 1];
-          row.pointTo(bytes, Platform.BYTE_ARRAY_OFFSET + start, ends[next] - start);
-          next++;
+          int size = sizes[next++];
+          if (at + size > bytes.length) {
+            bytes = chunks.get(++chunk);
+            at = 0;
+          }
+          row.pointTo(bytes, Platform.BYTE_ARRAY_OFFSET + at, size);
+          at += size;
           return row;
         }
       };
@@ -388,8 +404,26 @@ final class ByCustomer {
     return row.isNullAt(0) ? null : row.getUTF8String(0);
   }
 
+  /** The rows' ids in Spark's ascending order (see compareIds), read in place in binary rows. */
   private static int compare(InternalRow a, InternalRow b) {
-    return compareIds(id(a), id(b));
+    if (a.isNullAt(0) || b.isNullAt(0)) {
+      return Boolean.compare(!a.isNullAt(0), !b.isNullAt(0));
+    }
+    if (!(a instanceof UnsafeRow x && b instanceof UnsafeRow y)) {
+      return compareIds(id(a), id(b));
+    }
+    long at = x.getLong(0);
+    long bt = y.getLong(0);
+    int n = Math.min((int) at, (int) bt);
+    for (int i = 0; i < n; i++) {
+      int d =
+          (Platform.getByte(x.getBaseObject(), x.getBaseOffset() + (at >>> 32) + i) & 0xFF)
+              - (Platform.getByte(y.getBaseObject(), y.getBaseOffset() + (bt >>> 32) + i) & 0xFF);
+      if (d != 0) {
+        return d;
+      }
+    }
+    return (int) at - (int) bt;
   }
 
   /** Ids in Spark's ascending order: nulls first, then by their UTF-8 bytes. */

@@ -3,6 +3,7 @@ package io.segmentlake.loyalty;
 import io.segmentlake.Codes;
 import java.io.Serializable;
 import java.util.Map;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -32,14 +33,15 @@ final class CodeIndex implements Serializable {
         });
   }
 
-  /** The value of a code (a string column of a row; null when the column is), or none. */
-  int get(UTF8String code) {
-    if (code == null) {
+  /** The value of the code in a row's string column (none when the column is null). */
+  int get(InternalRow row, int ordinal) {
+    if (row.isNullAt(ordinal)) {
       return none;
     }
-    int known = forms.indexOf(code);
+    int known = forms.indexOf(row, ordinal);
     if (known < 0) {
-      known = forms.indexOf(UTF8String.fromString(Codes.normalized(code.toString())));
+      String code = row.getUTF8String(ordinal).toString();
+      known = forms.indexOf(UTF8String.fromString(Codes.normalized(code)));
     }
     return known < 0 ? none : values[known];
   }

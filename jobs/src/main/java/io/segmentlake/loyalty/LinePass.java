@@ -199,9 +199,9 @@ final class LinePass {
       return products.size();
     }
 
-    /** The product's number, or -1 for an id not in the catalog. */
-    int indexOf(UTF8String id) {
-      return ids.indexOf(id);
+    /** The number of the product in a row's id column (not null), or -1 if not in the catalog. */
+    int indexOf(InternalRow row, int ordinal) {
+      return ids.indexOf(row, ordinal);
     }
 
     /** The catalog of the products table, with the product weights from the margin bands. */
@@ -514,7 +514,7 @@ final class LinePass {
         return;
       }
       int day = rules.days().day(event.getLong(E_TS));
-      int rule = rules.inWindow(day) ? rules.eventRules().get(event.getUTF8String(E_TYPE)) : -1;
+      int rule = rules.inWindow(day) ? rules.eventRules().get(event, E_TYPE) : -1;
       if (rule >= 0) {
         if (events == null) {
           events = new InteractionPoints.Counter(rules.caps());
@@ -531,14 +531,14 @@ final class LinePass {
       int day = rules.days().day(line.getLong(L_TS));
       int quantity = line.getInt(L_QUANTITY);
       boolean inWindow = rules.inWindow(day);
-      UTF8String productId = line.isNullAt(L_PRODUCT) ? null : line.getUTF8String(L_PRODUCT);
-      int index = productId == null ? -1 : products.indexOf(productId);
+      boolean hasProduct = !line.isNullAt(L_PRODUCT);
+      int index = hasProduct ? products.indexOf(line, L_PRODUCT) : -1;
       Product product = index < 0 ? null : products.products().get(index);
       if (quantity > 0) {
         first = bought ? Math.min(first, day) : day;
         last = bought ? Math.max(last, day) : day;
         bought = true;
-        if (rules.webRule() >= 0 && rules.channels().get(line.getUTF8String(L_CHANNEL)) == 1) {
+        if (rules.webRule() >= 0 && rules.channels().get(line, L_CHANNEL) == 1) {
           web(line, day);
         }
         if (inWindow && day != lastWindowDay) {
@@ -571,9 +571,11 @@ final class LinePass {
         // The first window (in the listed order) whose from the line's age is below.
         recent += b * rules.recencyWindows().firstAbove(rules.asOfDay() - day);
       }
-      int year = productId == null ? -1 : rules.topBuyerYear(day);
+      int year = hasProduct ? rules.topBuyerYear(day) : -1;
       if (year >= 0) {
-        units(index >= 0 ? index : products.size() + unknown.add(productId), year, quantity);
+        int number =
+            index >= 0 ? index : products.size() + unknown.add(line.getUTF8String(L_PRODUCT));
+        units(number, year, quantity);
       }
     }
 

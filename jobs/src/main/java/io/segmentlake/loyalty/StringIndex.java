@@ -3,8 +3,11 @@ package io.segmentlake.loyalty;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.array.ByteArrayMethods;
+import org.apache.spark.unsafe.hash.Murmur3_x86_32;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -32,14 +35,35 @@ final class StringIndex implements Serializable {
 
   /** The string's number, or -1 when it was never added. */
   int indexOf(UTF8String key) {
-    int i = find(key, key.hashCode());
+    return number(key.getBaseObject(), key.getBaseOffset(), key.numBytes());
+  }
+
+  /**
+   * The number of a row's string column (not null), or -1 when it was never added. The bytes of
+   * Spark's binary rows are read in place, with no UTF8String for them.
+   */
+  int indexOf(InternalRow row, int ordinal) {
+    if (row instanceof UnsafeRow binary) {
+      long offsetAndSize = binary.getLong(ordinal);
+      return number(
+          binary.getBaseObject(),
+          binary.getBaseOffset() + (offsetAndSize >>> 32),
+          (int) offsetAndSize);
+    }
+    return indexOf(row.getUTF8String(ordinal));
+  }
+
+  private int number(Object base, long offset, int size) {
+    int i = find(base, offset, size, hash(base, offset, size));
     return slots[2 * i + 1] - 1;
   }
 
   /** The string's number, numbering it next when it is new. */
   int add(UTF8String key) {
-    int hash = key.hashCode();
-    int i = find(key, hash);
+    Object base = key.getBaseObject();
+    long offset = key.getBaseOffset();
+    int hash = hash(base, offset, key.numBytes());
+    int i = find(base, offset, key.numBytes(), hash);
     if (slots[2 * i + 1] > 0) {
       return slots[2 * i + 1] - 1;
     }
@@ -66,26 +90,27 @@ final class StringIndex implements Serializable {
     return new String(bytes, starts[n], starts[n + 1] - starts[n], StandardCharsets.UTF_8);
   }
 
-  /** The slot of the key, or the empty slot where it would go. */
-  private int find(UTF8String key, int hash) {
+  /** The slot of the key (its bytes), or the empty slot where it would go. */
+  private int find(Object base, long offset, int size, int hash) {
     int mask = (1 << bits) - 1;
     int i = slot(hash);
-    while (slots[2 * i + 1] != 0 && !(slots[2 * i] == hash && matches(slots[2 * i + 1] - 1, key))) {
+    while (slots[2 * i + 1] != 0
+        && !(slots[2 * i] == hash && matches(slots[2 * i + 1] - 1, base, offset, size))) {
       i = (i + 1) & mask;
     }
     return i;
   }
 
-  private boolean matches(int number, UTF8String key) {
+  private boolean matches(int number, Object base, long offset, int size) {
     int from = starts[number];
-    int length = key.numBytes();
-    return starts[number + 1] - from == length
+    return starts[number + 1] - from == size
         && ByteArrayMethods.arrayEquals(
-            bytes,
-            Platform.BYTE_ARRAY_OFFSET + from,
-            key.getBaseObject(),
-            key.getBaseOffset(),
-            length);
+            bytes, Platform.BYTE_ARRAY_OFFSET + from, base, offset, size);
+  }
+
+  /** The hash code of a key's bytes (UTF8String's). */
+  private static int hash(Object base, long offset, int size) {
+    return Murmur3_x86_32.hashUnsafeBytes(base, offset, size, 42);
   }
 
   private void grow() {

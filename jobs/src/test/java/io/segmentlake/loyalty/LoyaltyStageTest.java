@@ -631,6 +631,28 @@ class LoyaltyStageTest {
   }
 
   @Test
+  void aBlockGivesBackItsRowsAcrossChunksAndRowsLargerThanAChunk() {
+    StructType schema =
+        new StructType().add("n", DataTypes.IntegerType).add("s", DataTypes.StringType);
+    List<InternalRow> rows = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      // 3,000 rows of 1-2 kB (several chunks of 1 MB), one of 1.5 MB and one null string.
+      int length = i == 1_500 ? 1_500_000 : 1_000 + i % 1_000;
+      String s = i == 2_000 ? null : String.valueOf((char) ('a' + i % 26)).repeat(length);
+      rows.add(
+          new GenericInternalRow(new Object[] {i, s == null ? null : UTF8String.fromString(s)}));
+    }
+    List<String> back = new ArrayList<>();
+    ByCustomer.Block.of(rows.iterator(), schema)
+        .rows(schema.size())
+        .forEachRemaining(
+            r -> back.add(r.getInt(0) + ":" + (r.isNullAt(1) ? null : r.getUTF8String(1))));
+    assertThat(back)
+        .containsExactlyElementsOf(
+            rows.stream().map(r -> r.getInt(0) + ":" + r.getUTF8String(1)).toList());
+  }
+
+  @Test
   void aPassMergesItsInputsCustomerByCustomerInputByInput() {
     // Input 0: A, C; input 1: a row without id, B, C twice, D. Ids sort as Spark's (nulls first).
     List<String> seen = new ArrayList<>();

@@ -3,6 +3,11 @@ package io.segmentlake.loyalty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
@@ -52,6 +57,21 @@ class StringIndexTest {
     assertThat(index.indexOf(utf8("P7"))).isEqualTo(0);
     assertThat(index.indexOf(inRow)).isEqualTo(-1);
     assertThat(index.key(0)).isEqualTo("P7");
+  }
+
+  @Test
+  void findsTheStringColumnOfABinaryRowInPlace() {
+    StringIndex index = new StringIndex();
+    index.add(utf8("P1"));
+    index.add(utf8("P2"));
+    StructType schema =
+        new StructType().add("n", DataTypes.IntegerType).add("id", DataTypes.StringType);
+    UnsafeRow row =
+        UnsafeProjection.create(schema).apply(new GenericInternalRow(new Object[] {7, utf8("P2")}));
+    assertThat(index.indexOf(row, 1)).isEqualTo(1);
+    row =
+        UnsafeProjection.create(schema).apply(new GenericInternalRow(new Object[] {7, utf8("P3")}));
+    assertThat(index.indexOf(row, 1)).isEqualTo(-1);
   }
 
   private static UTF8String utf8(String s) {
