@@ -50,7 +50,7 @@ public final class LoyaltyStage {
   /** Scores every customer with a purchase, points or an earlier tier. */
   public static Result run(Inputs in, LocalDate asOf, LoyaltySettings s) {
     List<String> skipped = skippedRules(in);
-    // What frees the rows the stage keeps, run by release().
+    // What frees the rows of the passes before the assembly.
     List<Runnable> kept = new ArrayList<>();
     Dataset<Row> pass =
         keep(LinePass.run(in.usedInvoices(), in.interactions(), in.products(), asOf, s), kept);
@@ -73,16 +73,18 @@ public final class LoyaltyStage {
     if (s.special().topBuyerYears() > 0) {
       others.add(Assembly.groups(SpecialGroups.topBuyers(pass)));
     }
-    // Kept: the summary, both tables and the stages after this one read it.
-    Dataset<Row> assembled = keep(Assembly.run(pass, others, assembly), kept);
-    Dataset<Row> points = Assembly.points(assembled);
+    // Kept until release(): the summary, both tables and the stages after this one read it.
+    ByCustomer.Kept assembled = Assembly.run(pass, others, assembly);
+    Dataset<Row> points = Assembly.points(assembled.rows());
     Map<String, Object> summary = summary(points, in.previous().isPresent(), skipped, s.tiers());
+    // The summary computed the assembled rows: the passes' rows they came from are not read again.
+    kept.forEach(Runnable::run);
     return new Result(
         points,
-        Assembly.special(assembled),
+        Assembly.special(assembled.rows()),
         (Long) summary.get("customers"),
         summary,
-        () -> kept.forEach(Runnable::run));
+        assembled.release());
   }
 
   /** A pass's kept rows; what frees them is added to the list. */
