@@ -199,7 +199,7 @@ final class LinePass {
       return products.size();
     }
 
-    /** The number of the product in a row's id column (not null), or -1 if not in the catalog. */
+    /** The number of the product in a row's id column, or -1 (null, or not in the catalog). */
     int indexOf(InternalRow row, int ordinal) {
       return ids.indexOf(row, ordinal);
     }

@@ -39,7 +39,7 @@ public final class LoyaltyStage {
       Optional<Dataset<Row>> rfmScores,
       Optional<Dataset<Row>> previous) {}
 
-  /** What the stage produced; release() frees what it cached. */
+  /** What the stage produced; release() frees the assembled rows it keeps. */
   public record Result(
       Dataset<Row> points,
       Dataset<Row> special,
@@ -47,7 +47,10 @@ public final class LoyaltyStage {
       Map<String, Object> summary,
       Runnable release) {}
 
-  /** Scores every customer with a purchase, points or an earlier tier. */
+  /**
+   * Scores every customer with purchase totals, points earned, an employer share, a previous tier
+   * or a special group. If computing the rows fails, the stage frees what it kept.
+   */
   public static Result run(Inputs in, LocalDate asOf, LoyaltySettings s) {
     List<String> skipped = skippedRules(in);
     // What frees the rows of the passes before the assembly.
@@ -76,9 +79,17 @@ public final class LoyaltyStage {
     // Kept until release(): the summary, both tables and the stages after this one read it.
     ByCustomer.Kept assembled = Assembly.run(pass, others, assembly);
     Dataset<Row> points = Assembly.points(assembled.rows());
-    Map<String, Object> summary = summary(points, in.previous().isPresent(), skipped, s.tiers());
-    // The summary computed the assembled rows: the passes' rows they came from are not read again.
-    kept.forEach(Runnable::run);
+    Map<String, Object> summary;
+    try {
+      summary = summary(points, in.previous().isPresent(), skipped, s.tiers());
+    } catch (RuntimeException e) {
+      assembled.release().run();
+      throw e;
+    } finally {
+      // The summary computed the assembled rows: the passes' rows they came from are not read
+      // again.
+      kept.forEach(Runnable::run);
+    }
     return new Result(
         points,
         Assembly.special(assembled.rows()),

@@ -39,10 +39,13 @@ final class StringIndex implements Serializable {
   }
 
   /**
-   * The number of a row's string column (not null), or -1 when it was never added. The bytes of
+   * The number of a row's string column, or -1 when it is null or was never added. The bytes of
    * Spark's binary rows are read in place, with no UTF8String for them.
    */
   int indexOf(InternalRow row, int ordinal) {
+    if (row.isNullAt(ordinal)) {
+      return -1;
+    }
     if (row instanceof UnsafeRow binary) {
       long offsetAndSize = binary.getLong(ordinal);
       return number(

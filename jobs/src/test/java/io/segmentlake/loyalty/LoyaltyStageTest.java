@@ -18,6 +18,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -25,18 +26,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.serializer.JavaSerializer;
+import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import scala.reflect.ClassTag$;
 
 /**
  * The loyalty rules on a hand-made base, every expected value computed by hand (README's worked
@@ -643,8 +649,16 @@ class LoyaltyStageTest {
           new GenericInternalRow(new Object[] {i, s == null ? null : UTF8String.fromString(s)}));
     }
     List<String> back = new ArrayList<>();
-    ByCustomer.Block.of(rows.iterator(), schema)
-        .rows(schema.size())
+    // As kept on disk: through Spark's default (Java) serializer.
+    SerializerInstance java = new JavaSerializer(new SparkConf()).newInstance();
+    ByCustomer.Block block = ByCustomer.Block.of(rows.iterator(), schema);
+    ByCustomer.Block read =
+        java.deserialize(
+            java.serialize(block, ClassTag$.MODULE$.apply(ByCustomer.Block.class)),
+            ClassTag$.MODULE$.apply(ByCustomer.Block.class));
+    assertThat(ByCustomer.Block.of(Collections.emptyIterator(), schema).rows(2).hasNext())
+        .isFalse();
+    read.rows(schema.size())
         .forEachRemaining(
             r -> back.add(r.getInt(0) + ":" + (r.isNullAt(1) ? null : r.getUTF8String(1))));
     assertThat(back)
@@ -690,13 +704,48 @@ class LoyaltyStageTest {
         .hasMessageContaining("not sorted by customer");
   }
 
-  /** Rows (customer id, number from `first` on). */
+  @Test
+  void idsOfBinaryRowsAreComparedAsTheirUtf8BytesWithNullsFirst() {
+    // "A" before "AB" (a prefix), "z" before "é" (bytes compared unsigned), null first.
+    List<String> seen = new ArrayList<>();
+    ByCustomer.Sums record =
+        new ByCustomer.Sums() {
+          @Override
+          public void start(UTF8String customer) {
+            seen.add(String.valueOf(customer));
+          }
+
+          @Override
+          public void add(int input, InternalRow row) {}
+
+          @Override
+          public void finish(java.util.Deque<InternalRow> out) {}
+        };
+    ByCustomer.rows(
+            List.of(
+                idRows(new String[] {null, "AB", "é"}, 1).iterator(),
+                idRows(new String[] {"A", "z"}, 10).iterator()),
+            record,
+            null)
+        .forEachRemaining(r -> {});
+    assertThat(seen).containsExactly("null", "A", "AB", "z", "é");
+  }
+
+  /** Binary rows (customer id, number from `first` on), as the cached inputs come. */
   private static List<InternalRow> idRows(String[] ids, int first) {
+    UnsafeProjection binary =
+        UnsafeProjection.create(
+            new StructType().add("id", DataTypes.StringType).add("n", DataTypes.IntegerType));
     List<InternalRow> rows = new ArrayList<>();
     for (int i = 0; i < ids.length; i++) {
       rows.add(
-          new GenericInternalRow(
-              new Object[] {ids[i] == null ? null : UTF8String.fromString(ids[i]), first + i}));
+          binary
+              .apply(
+                  new GenericInternalRow(
+                      new Object[] {
+                        ids[i] == null ? null : UTF8String.fromString(ids[i]), first + i
+                      }))
+              .copy());
     }
     return rows;
   }
