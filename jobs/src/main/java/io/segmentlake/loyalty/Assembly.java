@@ -253,7 +253,7 @@ final class Assembly implements ByCustomer.Task {
 
     @Override
     public void start(UTF8String id) {
-      customer = id == null ? null : id.copy();
+      customer = id;
       totals = null;
       rows.clear();
     }
@@ -366,7 +366,7 @@ final class Assembly implements ByCustomer.Task {
 
     @Override
     public void start(UTF8String id) {
-      customer = id == null ? null : id.copy();
+      customer = id;
       totals = null;
       type = null;
       legalKind = null;

@@ -28,7 +28,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.unsafe.Platform;
-import org.apache.spark.unsafe.array.ByteArrayMethods;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -49,8 +48,8 @@ final class ByCustomer {
   /** What a task computes from each customer's rows (the customer id in column 0 of each input). */
   interface Sums {
     /**
-     * The next customer's rows begin (null for rows without an id); the id is reused after the
-     * call.
+     * The next customer's rows begin (null for rows without an id); the id is the task's own copy
+     * and may be kept.
      */
     void start(UTF8String customer);
 
@@ -343,7 +342,8 @@ final class ByCustomer {
         while (ready.isEmpty() && !done) {
           int first = -1;
           for (int i = 0; i < n; i++) {
-            if (heads[i] != null && (first < 0 || compare(heads[i], heads[first]) < 0)) {
+            if (heads[i] != null
+                && (first < 0 || BinaryStrings.compare(heads[i], heads[first], 0) < 0)) {
               first = i;
             }
           }
@@ -368,10 +368,10 @@ final class ByCustomer {
         }
         started = true;
         previous = id == null ? null : id.copy();
-        sums.start(id);
+        sums.start(previous);
         for (int i = 0; i < n; i++) {
           Iterator<InternalRow> input = inputs.get(i);
-          while (heads[i] != null && sameString(heads[i], 0, previous)) {
+          while (heads[i] != null && BinaryStrings.same(heads[i], 0, previous)) {
             sums.add(i, heads[i]);
             heads[i] = input.hasNext() ? input.next() : null;
           }
@@ -389,52 +389,8 @@ final class ByCustomer {
     };
   }
 
-  /**
-   * Whether the row's string column is the string (both null, or the same bytes), compared in place
-   * in Spark's own rows (without a UTF8String for the column).
-   */
-  static boolean sameString(InternalRow row, int ordinal, UTF8String s) {
-    if (row.isNullAt(ordinal) || s == null) {
-      return row.isNullAt(ordinal) && s == null;
-    }
-    if (!(row instanceof UnsafeRow unsafe)) {
-      return s.equals(row.getUTF8String(ordinal));
-    }
-    long offsetAndSize = unsafe.getLong(ordinal);
-    int size = (int) offsetAndSize;
-    return size == s.numBytes()
-        && ByteArrayMethods.arrayEquals(
-            unsafe.getBaseObject(),
-            unsafe.getBaseOffset() + (offsetAndSize >>> 32),
-            s.getBaseObject(),
-            s.getBaseOffset(),
-            size);
-  }
-
   private static UTF8String id(InternalRow row) {
     return row.isNullAt(0) ? null : row.getUTF8String(0);
-  }
-
-  /** The rows' ids in Spark's ascending order (see compareIds), read in place in binary rows. */
-  private static int compare(InternalRow a, InternalRow b) {
-    if (a.isNullAt(0) || b.isNullAt(0)) {
-      return Boolean.compare(!a.isNullAt(0), !b.isNullAt(0));
-    }
-    if (!(a instanceof UnsafeRow x && b instanceof UnsafeRow y)) {
-      return compareIds(id(a), id(b));
-    }
-    long at = x.getLong(0);
-    long bt = y.getLong(0);
-    int n = Math.min((int) at, (int) bt);
-    for (int i = 0; i < n; i++) {
-      int d =
-          (Platform.getByte(x.getBaseObject(), x.getBaseOffset() + (at >>> 32) + i) & 0xFF)
-              - (Platform.getByte(y.getBaseObject(), y.getBaseOffset() + (bt >>> 32) + i) & 0xFF);
-      if (d != 0) {
-        return d;
-      }
-    }
-    return (int) at - (int) bt;
   }
 
   /** Ids in Spark's ascending order: nulls first, then by their UTF-8 bytes. */

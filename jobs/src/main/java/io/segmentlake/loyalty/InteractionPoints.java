@@ -81,7 +81,7 @@ final class InteractionPoints {
 
     @Override
     public void start(UTF8String id) {
-      customer = id == null ? null : id.copy();
+      customer = id;
       counter = new Counter(rules);
     }
 

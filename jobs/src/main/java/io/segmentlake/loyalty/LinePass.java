@@ -473,7 +473,7 @@ final class LinePass {
 
     @Override
     public void start(UTF8String customer) {
-      id = customer == null ? null : customer.copy();
+      id = customer;
       customers++;
       if (customers == ids.length) {
         ids = Arrays.copyOf(ids, customers * 2);
@@ -582,7 +582,7 @@ final class LinePass {
     /** A web-store purchase line on the day (its invoice compared in place). */
     private void web(InternalRow line, int day) {
       int run = webRunCount - 1;
-      if (run >= 0 && ByCustomer.sameString(line, L_INVOICE, webRuns[run])) {
+      if (run >= 0 && BinaryStrings.same(line, L_INVOICE, webRuns[run])) {
         webRunDays[run] = Math.min(webRunDays[run], day);
         return;
       }

@@ -47,11 +47,10 @@ final class StringIndex implements Serializable {
       return -1;
     }
     if (row instanceof UnsafeRow binary) {
-      long offsetAndSize = binary.getLong(ordinal);
       return number(
           binary.getBaseObject(),
-          binary.getBaseOffset() + (offsetAndSize >>> 32),
-          (int) offsetAndSize);
+          BinaryStrings.offset(binary, ordinal),
+          BinaryStrings.size(binary, ordinal));
     }
     return indexOf(row.getUTF8String(ordinal));
   }
